@@ -1,0 +1,1 @@
+//! The store: processes, tracks, drafts and revisions in SQLite (embedded default) or PostgreSQL, through sqlx.

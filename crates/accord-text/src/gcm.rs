@@ -1,0 +1,1 @@
+//! The Global Compact for Migration's objectives, from Markdown to a [`crate::Document`]. (Being written.)

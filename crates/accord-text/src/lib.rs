@@ -1,0 +1,19 @@
+//! The compact text model, pure: it takes `&str`, bytes and dates and returns values or bytes; it opens no
+//! file, reads no clock and knows nothing of SQL or HTTP.
+//!
+//! - [`model`]: a [`Document`] is a tree of [`Node`]s (sections, objectives, paragraphs, points) that carry
+//!   text in [`Block`]s; every node that can be cited has an [`EId`] that stays the same across revisions.
+//! - [`akn`]: Akoma Ntoso 3.0 XML export and import of a [`Document`].
+//! - [`gcm`]: the converter from the Global Compact for Migration's objectives in Markdown to a [`Document`].
+//! - [`redline`]: the difference between two revisions, matched by eId, word-level inside a paragraph, and its
+//!   renderings for a terminal, HTML and Akoma Ntoso.
+#![deny(missing_docs)]
+
+pub mod akn;
+pub mod eid;
+pub mod gcm;
+pub mod model;
+pub mod redline;
+
+pub use eid::{EId, EIdError};
+pub use model::{Block, Document, EditError, Meta, Node, Unit};

@@ -1,0 +1,1 @@
+//! The redline between two revisions. (Being written.)
