@@ -513,7 +513,7 @@ impl Merged<'_> {
                     if !self.children.iter().any(|merged| &merged.key == key) {
                         continue;
                     }
-                    while let Some(merged) = children.next() {
+                    for merged in children.by_ref() {
                         node.content.push(Part::Node(merged.build()));
                         if &merged.key == key {
                             break;
