@@ -1,1 +1,70 @@
-//! The opinion-mapping math of Pol.is: PCA, k-means, group clustering, repness, consensus and group-informed consensus. Pure: no I/O.
+//! The opinion-mapping math of Pol.is: PCA, k-means, group clustering, repness, consensus and
+//! group-informed consensus. Pure: no I/O, no clock, no randomness.
+//!
+//! Every formula follows the Pol.is math worker, compdemocracy/polis `math/src/polismath/math/`
+//! (`conversation.clj`, `pca.clj`, `clusters.clj`, `repness.clj`, `stats.clj`), and each function
+//! names the Clojure function it mirrors. The words are Pol.is's: a *participant* (pid) votes on a
+//! *statement* (comment, tid); groups are formed over *base clusters* of participants.
+//!
+//! How the pieces connect:
+//!
+//! - [`Conversation`] is the validated vote matrix, built from [`VoteRow`]s (latest vote per
+//!   participant and statement) and, optionally, the [`Statement`] list that says which statements
+//!   are moderated out or meta. [`parse_opendata`] builds one from a Pol.is openData export.
+//! - [`Settings`] are checked into [`CheckedSettings`] (the linfa `param_guard` pattern).
+//! - [`analyze`] runs the whole pipeline from a cold start; [`analyze_with_groups`] takes the
+//!   clustering as given, so the downstream statistics can be checked on their own. Both return an
+//!   [`Analysis`].
+//!
+//! Sign convention: inside this crate, as inside Pol.is's math, agree is `-1`, disagree is `1` and
+//! pass is `0`. Exports and the Pol.is API use the opposite sign; [`SignConvention`] says which one
+//! a caller's rows use.
+//!
+//! ```
+//! use accord_opinion::{analyze, Conversation, SignConvention, Settings, VoteRow};
+//!
+//! // Four participants, two statements; agree is +1 in these rows.
+//! let rows: Vec<VoteRow> = [(0, 0, 1), (0, 1, -1), (1, 0, 1), (1, 1, -1), (2, 0, -1), (2, 1, 1), (3, 0, -1)]
+//!     .iter()
+//!     .map(|&(participant, statement, vote)| VoteRow { participant, statement, vote, modified: 0 })
+//!     .collect();
+//! let conversation = Conversation::new(&rows, SignConvention::AgreeIsPositive, None)?;
+//! let analysis = analyze(&conversation, &Settings::default().check()?);
+//! assert_eq!(analysis.user_vote_counts[&3], 1);
+//! assert_eq!(analysis.group_votes.len(), analysis.group_clusters.len());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+/// The pipeline: participants in the conversation, group votes, consensus, priorities.
+mod analysis;
+/// k-means, silhouette and the choice of the number of groups.
+mod clusters;
+/// The validated vote matrix and its construction from vote rows.
+mod conversation;
+/// Clojure's hash-set iteration order, which Pol.is's choices depend on.
+mod hash_order;
+/// Reading Pol.is openData exports (`votes.csv`, `comments.csv`).
+mod opendata;
+/// PCA by power iteration and the sparsity-aware projection.
+mod pca;
+/// Representativeness of statements for groups, and consensus statements.
+mod repness;
+/// Settings and their checked form.
+mod settings;
+/// Pol.is's z tests.
+pub mod stats;
+
+pub use analysis::{
+    analyze, analyze_with_groups, Analysis, GivenClustering, GivenClusteringError, GroupVotes, VoteCounts,
+    VotesBase,
+};
+pub use clusters::{BaseCluster, GroupCluster};
+pub use conversation::{
+    Conversation, ConversationError, Moderation, ParticipantId, SignConvention, Statement, StatementId, Vote,
+    VoteRow,
+};
+pub use opendata::{parse_opendata, OpendataError};
+pub use pca::Pca;
+pub use repness::{Consensus, ConsensusStatement, RepfulFor, RepresentativeStatement};
+pub use settings::{CheckedSettings, Settings, SettingsError};

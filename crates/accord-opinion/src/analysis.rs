@@ -1,0 +1,370 @@
+//! The pipeline: who is clustered, PCA, base and group clusters, group votes, repness, consensus,
+//! group-aware consensus and comment priorities.
+//!
+//! Mirrors the `small-conv-update-graph` of compdemocracy/polis
+//! `math/src/polismath/math/conversation.clj`, run once from a cold start (no previous update).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::clusters::{base_clusters, group_clusters, BaseCluster, GroupCluster};
+use crate::conversation::{Conversation, ParticipantId, StatementId};
+use crate::hash_order::clojure_order_key;
+use crate::pca::{pca, project_participants, Pca};
+use crate::repness::{select_consensus, select_rep_comments, Consensus, Counts, RepresentativeStatement};
+use crate::settings::CheckedSettings;
+
+/// Agree, disagree and seen (passes included) counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VoteCounts {
+    /// Agrees (Pol.is `A`).
+    pub agree: u64,
+    /// Disagrees (Pol.is `D`).
+    pub disagree: u64,
+    /// Votes of any kind (Pol.is `S`).
+    pub seen: u64,
+}
+
+/// One statement's counts per base cluster (Pol.is `votes-base`): each vector has one entry per base
+/// cluster, in ascending base-cluster id order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VotesBase {
+    /// Agrees per base cluster.
+    pub agree: Vec<u64>,
+    /// Disagrees per base cluster.
+    pub disagree: Vec<u64>,
+    /// Votes per base cluster.
+    pub seen: Vec<u64>,
+}
+
+/// One group's votes (an entry of Pol.is `group-votes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupVotes {
+    /// The group's id.
+    pub group_id: usize,
+    /// Its number of participants.
+    pub n_members: usize,
+    /// Its counts on every statement that has votes, moderated-out ones included.
+    pub votes: BTreeMap<StatementId, VoteCounts>,
+}
+
+/// Everything the pipeline computes (the fields of Pol.is's `math-pca2` record).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// Number of participants (Pol.is `n`).
+    pub n_participants: usize,
+    /// Statement ids with votes, ascending (Pol.is `tids`); `n_statements` is its length.
+    pub tids: Vec<StatementId>,
+    /// Votes (passes included) per participant, all participants (Pol.is `user-vote-counts`).
+    pub user_vote_counts: BTreeMap<ParticipantId, usize>,
+    /// The participants that are clustered, in the order Pol.is iterates them (Pol.is `in-conv`).
+    pub in_conv: Vec<ParticipantId>,
+    /// Principal components and statement projections.
+    pub pca: Pca,
+    /// Every participant's position `[x, y]`.
+    pub projections: BTreeMap<ParticipantId, [f64; 2]>,
+    /// Base clusters, ascending by id.
+    pub base_clusters: Vec<BaseCluster>,
+    /// Groups, ascending by id.
+    pub group_clusters: Vec<GroupCluster>,
+    /// The silhouette of each number of groups tried, `(k, silhouette)`; empty when groups were given.
+    pub group_k_silhouettes: Vec<(usize, f64)>,
+    /// Per-statement counts per base cluster (Pol.is `votes-base`).
+    pub votes_base: BTreeMap<StatementId, VotesBase>,
+    /// Per-group counts, in group order (Pol.is `group-votes`).
+    pub group_votes: Vec<GroupVotes>,
+    /// Representative statements per group id (Pol.is `repness`).
+    pub repness: BTreeMap<usize, Vec<RepresentativeStatement>>,
+    /// Consensus statements (Pol.is `consensus`).
+    pub consensus: Consensus,
+    /// Per statement, the product over groups of `(A + 1) / (S + 2)` (Pol.is `group-aware-consensus`,
+    /// the openData `group-informed-consensus`); empty when there are no groups.
+    pub group_aware_consensus: BTreeMap<StatementId, f64>,
+    /// Per statement, the probability weight for showing it next (Pol.is `comment-priorities`).
+    pub comment_priorities: BTreeMap<StatementId, f64>,
+}
+
+/// A clustering given from outside (for instance Pol.is's own), for [`analyze_with_groups`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GivenClustering {
+    /// Base clusters; their centers are reported as given and not used.
+    pub base_clusters: Vec<BaseCluster>,
+    /// Groups of base-cluster ids; their centers are reported as given and not used.
+    pub group_clusters: Vec<GroupCluster>,
+}
+
+/// Why a given clustering does not fit the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GivenClusteringError {
+    /// A base cluster lists a participant with no votes in the conversation.
+    #[error("base cluster {base_cluster}: expected participants of the conversation, found participant {participant}")]
+    UnknownParticipant {
+        /// The base cluster's id.
+        base_cluster: usize,
+        /// The unknown participant.
+        participant: ParticipantId,
+    },
+    /// A group lists a base cluster that is not given.
+    #[error("group {group}: expected ids of given base clusters, found base cluster {base_cluster}")]
+    UnknownBaseCluster {
+        /// The group's id.
+        group: usize,
+        /// The unknown base-cluster id.
+        base_cluster: usize,
+    },
+}
+
+impl GivenClustering {
+    /// One base cluster per group, from `(participant, group id)` pairs such as the `group-id`
+    /// column of Pol.is's `participants-votes.csv`; base cluster `g` holds group `g`'s participants.
+    pub fn from_participant_groups(memberships: &[(ParticipantId, usize)]) -> GivenClustering {
+        let mut by_group: BTreeMap<usize, Vec<ParticipantId>> = BTreeMap::new();
+        for &(participant, group) in memberships {
+            by_group.entry(group).or_default().push(participant);
+        }
+        let base_clusters: Vec<BaseCluster> = by_group
+            .into_iter()
+            .map(|(id, members)| BaseCluster { id, members, center: [0.0, 0.0] })
+            .collect();
+        let group_clusters = base_clusters
+            .iter()
+            .map(|b| GroupCluster { id: b.id, members: vec![b.id], center: [0.0, 0.0] })
+            .collect();
+        GivenClustering { base_clusters, group_clusters }
+    }
+}
+
+/// Pol.is's `in-conv` on a cold start (`conversation.clj`, `:in-conv`): participants with at least
+/// `min(min_votes_in_conv, n_statements)` votes; when fewer than `greedy_in_conv`, the top voters
+/// fill up to that count (ties in Clojure map order). Returned in Clojure set order.
+fn in_conv(conversation: &Conversation, settings: &CheckedSettings) -> Vec<ParticipantId> {
+    let settings = settings.get();
+    let counts = conversation.vote_counts();
+    let threshold = settings.min_votes_in_conv.min(conversation.statements().len());
+    let mut by_hash: Vec<(ParticipantId, usize)> =
+        conversation.participants().iter().copied().zip(counts).collect();
+    by_hash.sort_by_key(|&(p, _)| clojure_order_key(p));
+    let mut chosen: BTreeSet<ParticipantId> =
+        by_hash.iter().filter(|&&(_, c)| c >= threshold).map(|&(p, _)| p).collect();
+    if chosen.len() < settings.greedy_in_conv {
+        let mut others: Vec<(ParticipantId, usize)> =
+            by_hash.iter().copied().filter(|(p, _)| !chosen.contains(p)).collect();
+        others.sort_by_key(|&(_, c)| std::cmp::Reverse(c));
+        let missing = settings.greedy_in_conv - chosen.len();
+        chosen.extend(others.into_iter().take(missing).map(|(p, _)| p));
+    }
+    let mut in_conv: Vec<ParticipantId> = chosen.into_iter().collect();
+    in_conv.sort_by_key(|&p| clojure_order_key(p));
+    in_conv
+}
+
+/// Runs the whole pipeline from a cold start.
+///
+/// Deterministic; degenerate conversations give a result without NaN: one participant makes one
+/// group, all-pass or single-row data give zero components and every participant at the origin.
+pub fn analyze(conversation: &Conversation, settings: &CheckedSettings) -> Analysis {
+    let pca = pca(conversation, settings.get().pca_iters);
+    let positions = project_participants(conversation, &pca);
+    let in_conv = in_conv(conversation, settings);
+    let row_of = row_index(conversation);
+    let in_conv_positions: Vec<[f64; 2]> = in_conv.iter().map(|p| positions[row_of[p]]).collect();
+    let base = base_clusters(&in_conv, &in_conv_positions, settings.get().base_k, settings.get().base_iters);
+    let (groups, silhouettes) = group_clusters(&base, settings.get().max_group_k, settings.get().group_iters);
+    downstream(conversation, pca, positions, in_conv, base, groups, silhouettes)
+}
+
+/// Runs the pipeline with the clustering given instead of computed: PCA, projections and `in_conv`
+/// are computed as in [`analyze`], everything after the clustering from `given`.
+///
+/// # Errors
+///
+/// [`GivenClusteringError`] when a base cluster names an unknown participant or a group an unknown
+/// base cluster.
+pub fn analyze_with_groups(
+    conversation: &Conversation,
+    settings: &CheckedSettings,
+    given: &GivenClustering,
+) -> Result<Analysis, GivenClusteringError> {
+    let row_of = row_index(conversation);
+    for base in &given.base_clusters {
+        if let Some(&participant) = base.members.iter().find(|p| !row_of.contains_key(p)) {
+            return Err(GivenClusteringError::UnknownParticipant { base_cluster: base.id, participant });
+        }
+    }
+    let base_ids: BTreeSet<usize> = given.base_clusters.iter().map(|b| b.id).collect();
+    for group in &given.group_clusters {
+        if let Some(&base_cluster) = group.members.iter().find(|b| !base_ids.contains(b)) {
+            return Err(GivenClusteringError::UnknownBaseCluster { group: group.id, base_cluster });
+        }
+    }
+    let pca = pca(conversation, settings.get().pca_iters);
+    let positions = project_participants(conversation, &pca);
+    let in_conv = in_conv(conversation, settings);
+    let mut base = given.base_clusters.clone();
+    base.sort_by_key(|b| b.id);
+    let mut groups = given.group_clusters.clone();
+    groups.sort_by_key(|g| g.id);
+    Ok(downstream(conversation, pca, positions, in_conv, base, groups, Vec::new()))
+}
+
+fn row_index(conversation: &Conversation) -> BTreeMap<ParticipantId, usize> {
+    conversation.participants().iter().enumerate().map(|(i, &p)| (p, i)).collect()
+}
+
+/// Everything after the clustering.
+fn downstream(
+    conversation: &Conversation,
+    pca: Pca,
+    positions: Vec<[f64; 2]>,
+    in_conv: Vec<ParticipantId>,
+    base: Vec<BaseCluster>,
+    groups: Vec<GroupCluster>,
+    group_k_silhouettes: Vec<(usize, f64)>,
+) -> Analysis {
+    let row_of = row_index(conversation);
+    let tids = conversation.statements().to_vec();
+    let n_statements = tids.len();
+    let count = |rows: &mut dyn Iterator<Item = usize>, s: usize| {
+        rows.fold(VoteCounts::default(), |mut c, row| {
+            // votes-base reads the raw matrix: moderated-out columns keep their votes.
+            if let Some(v) = conversation.vote(row, s) {
+                c.seen += 1;
+                c.agree += u64::from(v == -1);
+                c.disagree += u64::from(v == 1);
+            }
+            c
+        })
+    };
+    // base_counts[b][s]
+    let base_counts: Vec<Vec<VoteCounts>> = base
+        .iter()
+        .map(|b| (0..n_statements).map(|s| count(&mut b.members.iter().map(|p| row_of[p]), s)).collect())
+        .collect();
+    let votes_base = tids
+        .iter()
+        .enumerate()
+        .map(|(s, &tid)| {
+            let column = |f: fn(&VoteCounts) -> u64| base_counts.iter().map(|b| f(&b[s])).collect();
+            (
+                tid,
+                VotesBase {
+                    agree: column(|c| c.agree),
+                    disagree: column(|c| c.disagree),
+                    seen: column(|c| c.seen),
+                },
+            )
+        })
+        .collect();
+    let base_index: BTreeMap<usize, usize> = base.iter().enumerate().map(|(i, b)| (b.id, i)).collect();
+    // group_counts[g][s], summed over the group's base clusters
+    let group_counts: Vec<Vec<VoteCounts>> = groups
+        .iter()
+        .map(|g| {
+            (0..n_statements)
+                .map(|s| {
+                    g.members.iter().fold(VoteCounts::default(), |acc, b| {
+                        let c = base_counts[base_index[b]][s];
+                        VoteCounts {
+                            agree: acc.agree + c.agree,
+                            disagree: acc.disagree + c.disagree,
+                            seen: acc.seen + c.seen,
+                        }
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let group_votes: Vec<GroupVotes> = groups
+        .iter()
+        .zip(&group_counts)
+        .map(|(g, counts)| GroupVotes {
+            group_id: g.id,
+            n_members: g.members.iter().map(|b| base[base_index[b]].members.len()).sum(),
+            votes: tids.iter().copied().zip(counts.iter().copied()).collect(),
+        })
+        .collect();
+    // Repness and consensus read the rating matrix, whose moderated-out columns are zeroed; those
+    // statements are then left out, so the raw counts serve for every statement that matters.
+    let mod_out: Vec<bool> = (0..n_statements).map(|s| conversation.is_mod_out(s)).collect();
+    let as_counts = |c: &VoteCounts| Counts { na: c.agree, nd: c.disagree, ns: c.seen };
+    let repness_counts: Vec<Vec<Counts>> =
+        group_counts.iter().map(|counts| counts.iter().map(as_counts).collect()).collect();
+    let repness =
+        groups.iter().map(|g| g.id).zip(select_rep_comments(&tids, &repness_counts, &mod_out)).collect();
+    let all_counts: Vec<Counts> = (0..n_statements)
+        .map(|s| as_counts(&count(&mut (0..conversation.participants().len()), s)))
+        .collect();
+    let consensus = select_consensus(&tids, &all_counts, &mod_out);
+    let group_aware_consensus = if groups.is_empty() {
+        BTreeMap::new()
+    } else {
+        tids.iter()
+            .enumerate()
+            .map(|(s, &tid)| {
+                let product = group_counts
+                    .iter()
+                    .map(|counts| (counts[s].agree as f64 + 1.0) / (counts[s].seen as f64 + 2.0))
+                    .reduce(|a, b| a * b)
+                    .unwrap_or(1.0);
+                (tid, product)
+            })
+            .collect()
+    };
+    let comment_priorities = tids
+        .iter()
+        .enumerate()
+        .map(|(s, &tid)| {
+            let total = group_counts.iter().fold(VoteCounts::default(), |acc, counts| VoteCounts {
+                agree: acc.agree + counts[s].agree,
+                disagree: acc.disagree + counts[s].disagree,
+                seen: acc.seen + counts[s].seen,
+            });
+            let priority =
+                priority_metric(conversation.meta().contains(&tid), total, pca.comment_extremity[s]);
+            (tid, priority)
+        })
+        .collect();
+    Analysis {
+        n_participants: conversation.participants().len(),
+        user_vote_counts: conversation
+            .participants()
+            .iter()
+            .copied()
+            .zip(conversation.vote_counts())
+            .collect(),
+        in_conv,
+        projections: conversation.participants().iter().copied().zip(positions).collect(),
+        base_clusters: base,
+        group_clusters: groups,
+        group_k_silhouettes,
+        votes_base,
+        group_votes,
+        repness,
+        consensus,
+        group_aware_consensus,
+        comment_priorities,
+        pca,
+        tids,
+    }
+}
+
+/// Pol.is's `meta-priority`: meta statements always get `7²`.
+const META_PRIORITY: f64 = 7.0;
+
+/// `conversation.clj`, `priority-metric` and `importance-metric`:
+/// `(importance * (1 + 8 * 2^(-S/5)))²` with `importance = (1 - p) * (E + 1) * a`,
+/// `p = (P + 1) / (S + 2)` the pass rate, `a = (A + 1) / (S + 2)` the agree rate and `E` the
+/// statement's extremity; the second factor lets new statements (small `S`) bubble up.
+/// `A`, `P` and `S` are summed over the groups.
+fn priority_metric(is_meta: bool, total: VoteCounts, extremity: f64) -> f64 {
+    if is_meta {
+        return META_PRIORITY.powi(2);
+    }
+    let (agree, seen) = (total.agree, total.seen);
+    let passes = seen - agree - total.disagree;
+    // 1 - p, as the exact ratio (S + 1 - P) / (S + 2)
+    let not_pass = (seen + 1 - passes) as f64 / (seen + 2) as f64;
+    let agree_rate = (agree + 1) as f64 / (seen + 2) as f64;
+    let importance = not_pass * (extremity + 1.0) * agree_rate;
+    let novelty = 1.0 + 8.0 * 2f64.powf(seen as f64 / -5.0);
+    (importance * novelty).powi(2)
+}

@@ -1,0 +1,238 @@
+//! k-means, silhouette and the choice of the number of groups.
+//!
+//! Mirrors compdemocracy/polis `math/src/polismath/math/clusters.clj` (`init-clusters`,
+//! `cluster-step`, `kmeans`, `same-clustering?`, `weighted-mean`, `silhouette`) and the
+//! `:base-clusters`, `:group-clusterings` and `:group-k-smoother` steps of `conversation.clj`.
+//! Deterministic: initial centers are the first k distinct points in the order given.
+
+use crate::conversation::ParticipantId;
+
+/// A base cluster: a small cluster of participants (Pol.is clusters participants into up to 100 of
+/// these, then groups the base clusters).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaseCluster {
+    /// Its id, unique among base clusters.
+    pub id: usize,
+    /// Its participants, in the order k-means assigned them.
+    pub members: Vec<ParticipantId>,
+    /// Its center `[x, y]` in the projection plane.
+    pub center: [f64; 2],
+}
+
+/// An opinion group: a cluster of base clusters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupCluster {
+    /// Its id, unique among groups (`0..k`).
+    pub id: usize,
+    /// The ids of its base clusters.
+    pub members: Vec<usize>,
+    /// Its center `[x, y]`, the mean of its base clusters' centers weighted by their sizes.
+    pub center: [f64; 2],
+}
+
+/// A k-means cluster over point indices.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Cluster {
+    pub id: usize,
+    /// Indices into the points, in assignment order.
+    pub members: Vec<usize>,
+    pub center: [f64; 2],
+}
+
+fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+/// `clusters.clj`, `weighted-mean`: `Σ wᵢ xᵢ / Σ wᵢ`, or the plain mean without weights.
+fn weighted_mean(points: &[[f64; 2]], members: &[usize], weights: Option<&[f64]>) -> [f64; 2] {
+    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let total: f64 = members.iter().map(|&i| weight(i)).sum();
+    let mut center = [0.0, 0.0];
+    for &i in members {
+        center[0] += weight(i) * points[i][0];
+        center[1] += weight(i) * points[i][1];
+    }
+    [center[0] / total, center[1] / total]
+}
+
+/// `clusters.clj`, `same-clustering?`: the sorted centers are pairwise within 0.01.
+fn same_clustering(a: &[Cluster], b: &[Cluster]) -> bool {
+    let sorted = |clusters: &[Cluster]| {
+        let mut centers: Vec<[f64; 2]> = clusters.iter().map(|c| c.center).collect();
+        centers.sort_by(|x, y| x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal));
+        centers
+    };
+    sorted(a).into_iter().zip(sorted(b)).all(|(x, y)| distance(x, y) < 0.01)
+}
+
+/// k-means from a cold start (`clusters.clj`, `kmeans` without `last-clusters`): the first `k`
+/// distinct points seed clusters `0..k`; each step assigns every point to its nearest center
+/// (ties to the lowest id), drops empty clusters and moves centers to their (weighted) means;
+/// it stops when the centers move less than 0.01 or after `max_iters + 1` steps.
+/// Returns clusters sorted by id; `points` and `weights` have one entry per point.
+pub(crate) fn kmeans(
+    points: &[[f64; 2]],
+    k: usize,
+    max_iters: usize,
+    weights: Option<&[f64]>,
+) -> Vec<Cluster> {
+    let mut seeds: Vec<[f64; 2]> = Vec::new();
+    for &point in points {
+        if seeds.len() == k {
+            break;
+        }
+        if !seeds.contains(&point) {
+            seeds.push(point);
+        }
+    }
+    let mut clusters: Vec<Cluster> = seeds
+        .into_iter()
+        .enumerate()
+        .map(|(id, center)| Cluster { id, members: Vec::new(), center })
+        .collect();
+    let mut iters_left = max_iters;
+    loop {
+        let mut next: Vec<Cluster> =
+            clusters.iter().map(|c| Cluster { id: c.id, members: Vec::new(), center: c.center }).collect();
+        for (i, &point) in points.iter().enumerate() {
+            let mut best = 0;
+            for (j, cluster) in next.iter().enumerate().skip(1) {
+                if distance(point, cluster.center) < distance(point, next[best].center) {
+                    best = j;
+                }
+            }
+            next[best].members.push(i);
+        }
+        next.retain(|c| !c.members.is_empty());
+        for cluster in &mut next {
+            cluster.center = weighted_mean(points, &cluster.members, weights);
+        }
+        if iters_left == 0 || same_clustering(&clusters, &next) {
+            return next;
+        }
+        clusters = next;
+        iters_left -= 1;
+    }
+}
+
+/// The mean silhouette of a clustering of `points` (`clusters.clj`, `silhouette`), each point
+/// counting once. A point alone in its cluster scores 0, as does a point with no other cluster or
+/// at distance 0 from everything.
+pub(crate) fn silhouette(points: &[[f64; 2]], clusters: &[Cluster]) -> f64 {
+    let mut sum = 0.0;
+    let mut count = 0usize;
+    for cluster in clusters {
+        for &member in &cluster.members {
+            count += 1;
+            if cluster.members.len() == 1 {
+                continue;
+            }
+            let mean_distance = |others: &Cluster| {
+                let distances: Vec<f64> = others
+                    .members
+                    .iter()
+                    .filter(|&&o| o != member)
+                    .map(|&o| distance(points[member], points[o]))
+                    .collect();
+                distances.iter().sum::<f64>() / distances.len() as f64
+            };
+            let a = mean_distance(cluster);
+            let b = clusters
+                .iter()
+                .filter(|other| other.id != cluster.id)
+                .map(mean_distance)
+                .fold(None, |b: Option<f64>, d| Some(b.map_or(d, |b| b.min(d))));
+            if let Some(b) = b {
+                let scale = a.max(b);
+                if scale > 0.0 {
+                    sum += (b - a) / scale;
+                }
+            }
+        }
+    }
+    if count == 0 {
+        0.0
+    } else {
+        sum / count as f64
+    }
+}
+
+/// The base clusters of the given participants (`conversation.clj`, `:base-clusters`), in the
+/// order given (Pol.is's `in-conv` order seeds the clusters).
+pub(crate) fn base_clusters(
+    participants: &[ParticipantId],
+    positions: &[[f64; 2]],
+    base_k: usize,
+    base_iters: usize,
+) -> Vec<BaseCluster> {
+    kmeans(positions, base_k, base_iters, None)
+        .into_iter()
+        .map(|c| BaseCluster {
+            id: c.id,
+            members: c.members.iter().map(|&i| participants[i]).collect(),
+            center: c.center,
+        })
+        .collect()
+}
+
+/// The group clusterings tried and the chosen one (`conversation.clj`, `:group-clusterings`,
+/// `:group-clusterings-silhouettes`, and `:group-k-smoother` on a cold start, where the smoothed k
+/// is the best k of this update).
+///
+/// Tries k in `2..=min(max_group_k, 2 + n_base / 12)` over the base centers weighted by their
+/// sizes, keeps the k of largest silhouette (the largest k among ties, as Clojure's `max-key`).
+/// Returns the chosen groups and each k's silhouette.
+pub(crate) fn group_clusters(
+    base: &[BaseCluster],
+    max_group_k: usize,
+    group_iters: usize,
+) -> (Vec<GroupCluster>, Vec<(usize, f64)>) {
+    let points: Vec<[f64; 2]> = base.iter().map(|b| b.center).collect();
+    let weights: Vec<f64> = base.iter().map(|b| b.members.len() as f64).collect();
+    let max_k = max_group_k.min(2 + base.len() / 12);
+    let mut best: Option<(f64, Vec<Cluster>)> = None;
+    let mut silhouettes = Vec::new();
+    for k in 2..=max_k {
+        let clusters = kmeans(&points, k, group_iters, Some(&weights));
+        let score = silhouette(&points, &clusters);
+        silhouettes.push((k, score));
+        if best.as_ref().is_none_or(|(best_score, _)| score >= *best_score) {
+            best = Some((score, clusters));
+        }
+    }
+    let groups = best
+        .map(|(_, clusters)| clusters)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| GroupCluster {
+            id: c.id,
+            members: c.members.iter().map(|&i| base[i].id).collect(),
+            center: c.center,
+        })
+        .collect();
+    (groups, silhouettes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_far_apart_pairs_make_two_clusters_with_their_means_as_centers() {
+        let points = [[0.0, 0.0], [10.0, 0.0], [0.0, 1.0], [10.0, 1.0]];
+        let clusters = kmeans(&points, 2, 20, None);
+        assert_eq!(clusters.len(), 2);
+        assert_eq!(clusters[0].members, vec![0, 2]);
+        assert_eq!(clusters[0].center, [0.0, 0.5]);
+        assert_eq!(clusters[1].center, [10.0, 0.5]);
+    }
+
+    #[test]
+    fn silhouette_of_two_tight_far_pairs_is_close_to_one() {
+        // a = 1 for each point, b = mean of 10 and sqrt(101): worked out by hand.
+        let points = [[0.0, 0.0], [10.0, 0.0], [0.0, 1.0], [10.0, 1.0]];
+        let clusters = kmeans(&points, 2, 20, None);
+        let b = (10.0 + 101f64.sqrt()) / 2.0;
+        assert!((silhouette(&points, &clusters) - (b - 1.0) / b).abs() < 1e-12);
+    }
+}

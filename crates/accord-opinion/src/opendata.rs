@@ -1,0 +1,236 @@
+//! Reading a Pol.is openData export: `votes.csv` (a vote history) and `comments.csv`.
+//!
+//! Takes the files' text, never opens them. The CSV dialect is RFC 4180 (quoted fields may hold
+//! commas, doubled quotes and newlines). Export votes use agree = `1`, disagree = `-1`.
+
+use std::collections::BTreeMap;
+
+use crate::conversation::{Conversation, ConversationError, Moderation, SignConvention, Statement, VoteRow};
+
+/// Why an openData export could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpendataError {
+    /// A quoted field never ends.
+    #[error("{file}: line {line}: expected a closing quote, found the end of the file")]
+    UnterminatedQuote {
+        /// `votes.csv` or `comments.csv`.
+        file: &'static str,
+        /// 1-based line where the record starts.
+        line: usize,
+    },
+    /// The header lacks a column the math needs.
+    #[error("{file}: line 1: expected a column named {column:?}, found none")]
+    MissingColumn {
+        /// `votes.csv` or `comments.csv`.
+        file: &'static str,
+        /// The column's name.
+        column: &'static str,
+    },
+    /// A field does not hold what its column should.
+    #[error("{file}: line {line}: field {field:?}: expected {expected}, found {found:?}")]
+    Field {
+        /// `votes.csv` or `comments.csv`.
+        file: &'static str,
+        /// 1-based line where the record starts.
+        line: usize,
+        /// The column's name.
+        field: &'static str,
+        /// What the column holds.
+        expected: &'static str,
+        /// The field's text.
+        found: String,
+    },
+    /// The votes do not make a conversation.
+    #[error("votes.csv: line {line}: {source}")]
+    Votes {
+        /// 1-based line of the offending record (0 when the error concerns no single record).
+        line: usize,
+        /// What is wrong.
+        source: ConversationError,
+    },
+}
+
+/// One CSV record and the 1-based line it starts on.
+type Record = (usize, Vec<String>);
+
+/// Splits CSV text into records (RFC 4180); a final newline does not make an empty record.
+fn parse_csv(text: &str, file: &'static str) -> Result<Vec<Record>, OpendataError> {
+    let mut records = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut line = 1;
+    let mut record_line = 1;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => in_quotes = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' => in_quotes = true,
+            ',' => fields.push(std::mem::take(&mut field)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                fields.push(std::mem::take(&mut field));
+                records.push((record_line, std::mem::take(&mut fields)));
+                line += 1;
+                record_line = line;
+            }
+            _ => field.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(OpendataError::UnterminatedQuote { file, line: record_line });
+    }
+    if !field.is_empty() || !fields.is_empty() {
+        fields.push(field);
+        records.push((record_line, fields));
+    }
+    Ok(records)
+}
+
+/// The records after the header, and a lookup of the named columns' positions.
+fn table<const N: usize>(
+    text: &str,
+    file: &'static str,
+    columns: [&'static str; N],
+) -> Result<(Vec<Record>, [usize; N]), OpendataError> {
+    let mut records = parse_csv(text, file)?.into_iter();
+    let header = records.next().map(|(_, h)| h).unwrap_or_default();
+    let mut positions = [0; N];
+    for (position, column) in positions.iter_mut().zip(columns) {
+        *position = header
+            .iter()
+            .position(|h| h.trim() == column)
+            .ok_or(OpendataError::MissingColumn { file, column })?;
+    }
+    Ok((records.collect(), positions))
+}
+
+fn field<'a>(record: &'a Record, position: usize) -> &'a str {
+    record.1.get(position).map_or("", |f| f.trim())
+}
+
+fn integer(
+    record: &Record,
+    position: usize,
+    file: &'static str,
+    name: &'static str,
+) -> Result<i64, OpendataError> {
+    let text = field(record, position);
+    text.parse().map_err(|_| OpendataError::Field {
+        file,
+        line: record.0,
+        field: name,
+        expected: "an integer",
+        found: text.to_string(),
+    })
+}
+
+/// Builds a [`Conversation`] from the text of an openData `votes.csv` (columns `timestamp`,
+/// `comment-id`, `voter-id`, `vote`; the latest vote per voter and comment counts) and
+/// `comments.csv` (columns `comment-id`, `moderated`, `is-meta`).
+///
+/// # Errors
+///
+/// [`OpendataError`] naming the file, line and field: a missing column, a field that is not an
+/// integer (or `true`/`false` for `is-meta`), a moderation outside {-1, 0, 1}, or a vote the
+/// conversation refuses (out of range, conflicting duplicate, unknown comment, no votes).
+pub fn parse_opendata(votes_csv: &str, comments_csv: &str) -> Result<Conversation, OpendataError> {
+    const COMMENTS: &str = "comments.csv";
+    const VOTES: &str = "votes.csv";
+    let (comment_records, [id_at, moderated_at, meta_at]) =
+        table(comments_csv, COMMENTS, ["comment-id", "moderated", "is-meta"])?;
+    let mut statements = Vec::with_capacity(comment_records.len());
+    for record in &comment_records {
+        let id = integer(record, id_at, COMMENTS, "comment-id")?;
+        let moderated = integer(record, moderated_at, COMMENTS, "moderated")?;
+        let moderation = Moderation::from_value(moderated).ok_or_else(|| OpendataError::Field {
+            file: COMMENTS,
+            line: record.0,
+            field: "moderated",
+            expected: "-1, 0 or 1",
+            found: moderated.to_string(),
+        })?;
+        let is_meta = match field(record, meta_at) {
+            "true" => true,
+            "false" | "" => false,
+            other => {
+                return Err(OpendataError::Field {
+                    file: COMMENTS,
+                    line: record.0,
+                    field: "is-meta",
+                    expected: "true or false",
+                    found: other.to_string(),
+                })
+            }
+        };
+        statements.push(Statement { id, moderation, is_meta });
+    }
+    let (vote_records, [timestamp_at, comment_at, voter_at, vote_at]) =
+        table(votes_csv, VOTES, ["timestamp", "comment-id", "voter-id", "vote"])?;
+    let mut rows = Vec::with_capacity(vote_records.len());
+    let mut lines = BTreeMap::new();
+    for (index, record) in vote_records.iter().enumerate() {
+        rows.push(VoteRow {
+            participant: integer(record, voter_at, VOTES, "voter-id")?,
+            statement: integer(record, comment_at, VOTES, "comment-id")?,
+            vote: integer(record, vote_at, VOTES, "vote")?,
+            modified: integer(record, timestamp_at, VOTES, "timestamp")?,
+        });
+        lines.insert(index, record.0);
+    }
+    Conversation::new(&rows, SignConvention::AgreeIsPositive, Some(&statements)).map_err(|source| {
+        let row = match source {
+            ConversationError::VoteOutOfRange { row, .. }
+            | ConversationError::ConflictingDuplicate { row, .. }
+            | ConversationError::UnknownStatement { row, .. } => Some(row),
+            ConversationError::DuplicateStatement { .. } | ConversationError::Empty => None,
+        };
+        OpendataError::Votes { line: row.and_then(|r| lines.get(&r).copied()).unwrap_or(0), source }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_fields_keep_commas_quotes_and_newlines() {
+        let records = parse_csv("a,b\n1,\"x, \"\"y\"\"\nz\"\n2,w\n", "t.csv").unwrap();
+        assert_eq!(records.len(), 3);
+        assert_eq!(records[1], (2, vec!["1".to_string(), "x, \"y\"\nz".to_string()]));
+        assert_eq!(records[2].0, 4);
+    }
+
+    #[test]
+    fn a_bad_vote_names_its_line_and_field() {
+        let comments = "comment-id,moderated,is-meta\n0,1,false\n";
+        let votes = "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,0,1,yes\n";
+        let error = parse_opendata(votes, comments).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "votes.csv: line 3: field \"vote\": expected an integer, found \"yes\""
+        );
+    }
+
+    #[test]
+    fn a_vote_of_two_is_refused_with_its_line() {
+        let comments = "comment-id,moderated,is-meta\n0,1,false\n";
+        let votes = "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,0,1,2\n";
+        let error = parse_opendata(votes, comments).unwrap_err();
+        assert_eq!(error.to_string(), "votes.csv: line 3: row 1: expected a vote of -1, 0 or 1, found 2");
+    }
+}
