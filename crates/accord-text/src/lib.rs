@@ -4,14 +4,18 @@
 //! - [`model`]: a [`Document`] is a tree of [`Node`]s (sections, objectives, paragraphs, points) that carry
 //!   text in [`Block`]s; every node that can be cited has an [`EId`] that stays the same across revisions.
 //! - [`akn`]: Akoma Ntoso 3.0 XML export and import of a [`Document`].
+//! - [`edit`]: the edits that make a new revision from an old one, applied all or nothing.
+//! - [`markdown`]: a revision as Markdown.
 //! - [`gcm`]: the converter from the Global Compact for Migration's objectives in Markdown to a [`Document`].
 //! - [`redline`]: the difference between two revisions, matched by eId, word-level inside a paragraph, and its
 //!   renderings for a terminal, HTML and Akoma Ntoso.
 #![deny(missing_docs)]
 
 pub mod akn;
+pub mod edit;
 pub mod eid;
 pub mod gcm;
+pub mod markdown;
 pub mod model;
 pub mod redline;
 
