@@ -141,24 +141,43 @@ pub fn to_xml_with_inline(
     out.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     out.newline(0);
     out.open("akomaNtoso", &[("xmlns", AKN_NAMESPACE)]);
+    write_document_element(&mut out, document, 1);
+    out.newline(0);
+    out.close("akomaNtoso");
+    out.text("\n");
+    String::from_utf8(out.writer.into_inner()).expect("the writer only receives UTF-8")
+}
+
+/// The document element (`statement`, `act` …): meta, the top parts, then the embedded documents as
+/// `attachments`.
+fn write_document_element(out: &mut XmlOut<'_>, document: &Document, depth: usize) {
     let meta = document.meta();
-    out.newline(1);
+    out.newline(depth);
     let mut doc_attributes = vec![("name", meta.doc_name.as_str())];
     if meta.doc_name.is_empty() {
         doc_attributes.clear();
     }
     out.open(&meta.doc_type, &doc_attributes);
-    write_meta(&mut out, meta, 2);
+    write_meta(out, meta, depth + 1);
     for part in document.parts() {
-        out.newline(2);
-        out.top_part(part, 2);
+        out.newline(depth + 1);
+        out.top_part(part, depth + 1);
     }
-    out.newline(1);
+    if !document.embedded().is_empty() {
+        out.newline(depth + 1);
+        out.open("attachments", &[]);
+        for embedded in document.embedded() {
+            out.newline(depth + 2);
+            out.open("attachment", &[]);
+            write_document_element(out, embedded, depth + 3);
+            out.newline(depth + 2);
+            out.close("attachment");
+        }
+        out.newline(depth + 1);
+        out.close("attachments");
+    }
+    out.newline(depth);
     out.close(&meta.doc_type);
-    out.newline(0);
-    out.close("akomaNtoso");
-    out.text("\n");
-    String::from_utf8(out.writer.into_inner()).expect("the writer only receives UTF-8")
 }
 
 /// The work's URI after the Akoma Ntoso naming convention (akn-nc 1.0, section 4): `/akn/{country}/{type}/
@@ -208,31 +227,13 @@ pub fn from_xml(xml: &str) -> Result<Document, AknError> {
     }
     let document_element = root.children().find(|child| is_akn(*child)).ok_or(AknError::NoDocumentElement)?;
     let mut reader = Reader { tree: &tree, seen: HashMap::new() };
-    let meta = reader.meta(document_element)?;
-    let mut preface = None;
-    let mut preamble = None;
-    let mut body = None;
-    let mut conclusions = None;
-    for child in document_element.children().filter(|child| is_akn(*child)) {
-        match child.tag_name().name() {
-            "meta" | "coverPage" | "attachments" | "components" => {}
-            "preface" if preface.is_none() => preface = Some(reader.top_part(child)?),
-            "preamble" if preamble.is_none() => preamble = Some(reader.top_part(child)?),
-            "conclusions" if conclusions.is_none() => conclusions = Some(reader.top_part(child)?),
-            _ if body.is_none() => body = Some(reader.top_part(child)?),
-            _ => {}
-        }
+    let document = reader.document(document_element)?;
+    // A document collection may keep its components beside itself, in the root's `components`.
+    let mut embedded = document.embedded().to_vec();
+    if let Some(components) = named(root, "components") {
+        embedded.extend(reader.embedded(components)?);
     }
-    let body = body.ok_or_else(|| AknError::Missing {
-        expected: "body".to_owned(),
-        parent: document_element.tag_name().name().to_owned(),
-        line: reader.line(document_element),
-    })?;
-    Document::new(meta, preface, preamble, body, conclusions).map_err(|error| match error {
-        // The reader refuses duplicates with their lines before this point; this arm keeps the match total.
-        EditError::DuplicateEId(eid) => AknError::DuplicateEId { eid, line: 0, first_line: 0 },
-        other => unreachable!("Document::new refuses only duplicate eIds, not {other:?}"),
-    })
+    Ok(document.with_embedded(embedded))
 }
 
 /// Reads an Akoma Ntoso 3.0 document from bytes, which must be UTF-8.
@@ -892,6 +893,56 @@ impl<'a, 'input> Reader<'a, 'input> {
             parent: parent.tag_name().name().to_owned(),
             line: self.line(parent),
         })
+    }
+
+    /// A document element (`act`, `bill`, `doc` …) with its parts and embedded documents.
+    fn document(&mut self, document_element: roxmltree::Node<'a, 'input>) -> Result<Document, AknError> {
+        let meta = self.meta(document_element)?;
+        let mut cover_page = None;
+        let mut preface = None;
+        let mut preamble = None;
+        let mut body = None;
+        let mut conclusions = None;
+        let mut embedded = Vec::new();
+        for child in document_element.children().filter(|child| is_akn(*child)) {
+            match child.tag_name().name() {
+                "meta" => {}
+                "attachments" | "components" => embedded.extend(self.embedded(child)?),
+                "coverPage" if cover_page.is_none() => cover_page = Some(self.top_part(child)?),
+                "preface" if preface.is_none() => preface = Some(self.top_part(child)?),
+                "preamble" if preamble.is_none() => preamble = Some(self.top_part(child)?),
+                "conclusions" if conclusions.is_none() => conclusions = Some(self.top_part(child)?),
+                _ if body.is_none() => body = Some(self.top_part(child)?),
+                _ => {}
+            }
+        }
+        let body = body.ok_or_else(|| AknError::Missing {
+            expected: "body".to_owned(),
+            parent: document_element.tag_name().name().to_owned(),
+            line: self.line(document_element),
+        })?;
+        // The reader refuses duplicate eIds with their lines as it goes, so these checks cannot fail.
+        let duplicate = |error: EditError| match error {
+            EditError::DuplicateEId(eid) => AknError::DuplicateEId { eid, line: 0, first_line: 0 },
+            other => unreachable!("a new document refuses only duplicate eIds, not {other:?}"),
+        };
+        Ok(Document::new(meta, preface, preamble, body, conclusions)
+            .map_err(duplicate)?
+            .with_cover_page(cover_page)
+            .map_err(duplicate)?
+            .with_embedded(embedded))
+    }
+
+    /// The documents inside `attachments` (`attachment`) or `components` (`component`), each its own eId
+    /// scope.
+    fn embedded(&mut self, holder: roxmltree::Node<'a, 'input>) -> Result<Vec<Document>, AknError> {
+        let mut documents = Vec::new();
+        for wrapper in holder.children().filter(|child| is_akn(*child)) {
+            let Some(document_element) = wrapper.children().find(|child| is_akn(*child)) else { continue };
+            let mut scope = Reader { tree: self.tree, seen: HashMap::new() };
+            documents.push(scope.document(document_element)?);
+        }
+        Ok(documents)
     }
 
     /// The [`Meta`] from `meta/identification` and `meta/references`.

@@ -271,10 +271,12 @@ pub enum EditError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     meta: Meta,
+    cover_page: Option<Node>,
     preface: Option<Node>,
     preamble: Option<Node>,
     body: Node,
     conclusions: Option<Node>,
+    embedded: Vec<Document>,
 }
 
 impl Document {
@@ -289,9 +291,37 @@ impl Document {
         body: Node,
         conclusions: Option<Node>,
     ) -> Result<Document, EditError> {
-        let document = Document { meta, preface, preamble, body, conclusions };
+        let document =
+            Document { meta, cover_page: None, preface, preamble, body, conclusions, embedded: Vec::new() };
         document.check_unique_eids()?;
         Ok(document)
+    }
+
+    /// The same document with a cover page (`coverPage`, before the preface), as imported documents have.
+    ///
+    /// # Errors
+    /// [`EditError::DuplicateEId`] naming the first eId of the cover page that the document uses already.
+    pub fn with_cover_page(mut self, cover_page: Option<Node>) -> Result<Document, EditError> {
+        self.cover_page = cover_page;
+        self.check_unique_eids()?;
+        Ok(self)
+    }
+
+    /// The same document with documents embedded in it (Akoma Ntoso `attachments`, or the `components` of a
+    /// document collection), in order. Each embedded document is its own eId scope, as in Akoma Ntoso.
+    pub fn with_embedded(mut self, embedded: Vec<Document>) -> Document {
+        self.embedded = embedded;
+        self
+    }
+
+    /// The cover page (`coverPage`), if any.
+    pub fn cover_page(&self) -> Option<&Node> {
+        self.cover_page.as_ref()
+    }
+
+    /// The documents embedded in this one (attachments, components), in order.
+    pub fn embedded(&self) -> &[Document] {
+        &self.embedded
     }
 
     /// The metadata.
@@ -325,18 +355,21 @@ impl Document {
         self
     }
 
-    /// The top parts that exist, in document order.
+    /// The top parts that exist, in document order (cover page, preface, preamble, body, conclusions; not the
+    /// embedded documents).
     pub fn parts(&self) -> impl Iterator<Item = &Node> {
-        self.preface
+        self.cover_page
             .iter()
+            .chain(self.preface.iter())
             .chain(self.preamble.iter())
             .chain(std::iter::once(&self.body))
             .chain(self.conclusions.iter())
     }
 
     fn parts_mut(&mut self) -> impl Iterator<Item = &mut Node> {
-        self.preface
+        self.cover_page
             .iter_mut()
+            .chain(self.preface.iter_mut())
             .chain(self.preamble.iter_mut())
             .chain(std::iter::once(&mut self.body))
             .chain(self.conclusions.iter_mut())
