@@ -1,1 +1,225 @@
-//! The demonstration process: the real Global Compact for Migration (A/RES/73/195) as base revision and a demonstration revision.
+//! The demonstration process that `accord serve --demo` loads, and that the home page offers on an empty
+//! database: the Global Compact for Safe, Orderly and Regular Migration.
+//!
+//! - Revision 0 is the real text: the 23 objectives, commitments and 187 actions of the compact as adopted by
+//!   the General Assembly (A/RES/73/195), from `data/gcm/gcm-a-res-73-195.akn.xml`, which is compiled into
+//!   the binary so that a fresh install needs no other file.
+//! - Revision 1 is made of a handful of invented edits ([`demonstration_edits`]), in the spirit of what cities
+//!   asked for in 2018 (local authorities named beside national ones), so that the redline has something to
+//!   show. It is flagged as a demonstration in the store, and every page that shows it says so.
+#![deny(missing_docs)]
+
+use accord_store::{Draft, NewProcess, NewRevision, Process, Store, StoreError, Track};
+use accord_text::edit::{self, Edit};
+use accord_text::{akn, Document, EId};
+
+/// The real text, as committed: Akoma Ntoso 3.0 converted from A/RES/73/195 (see the file's first comment).
+pub const GCM_AKN: &str = include_str!("../../../data/gcm/gcm-a-res-73-195.akn.xml");
+
+/// The demonstration process's slug.
+pub const PROCESS_ID: &str = "gcm";
+/// The migration track's slug.
+pub const TRACK_ID: &str = "migration";
+/// The draft's slug.
+pub const DRAFT_ID: &str = "gcm";
+
+/// Why the demonstration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The committed text does not read as Akoma Ntoso (a build from a broken tree).
+    #[error("the committed GCM text does not read: {0}")]
+    Text(#[from] akn::AknError),
+    /// A demonstration edit no longer fits the text.
+    #[error("a demonstration edit does not fit the text: {0}")]
+    Edit(String),
+    /// The store refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The real text of the compact, as adopted, labelled as the demonstration's zero draft.
+///
+/// # Errors
+/// [`DemoError::Text`] when the committed file does not read.
+pub fn base_revision() -> Result<Document, DemoError> {
+    let document = akn::from_xml(GCM_AKN)?;
+    let mut meta = document.meta().clone();
+    meta.version = "Zero draft".to_owned();
+    Ok(document.with_meta(meta))
+}
+
+/// The demonstration revision: [`demonstration_edits`] applied to the base, dated 2026-05-05, labelled Rev.1.
+///
+/// # Errors
+/// [`DemoError::Edit`] when an edit does not fit the base text.
+pub fn demonstration_revision(base: &Document) -> Result<Document, DemoError> {
+    let edits = demonstration_edits(base)?;
+    let edited = edit::apply(base, &edits).map_err(|error| DemoError::Edit(error.to_string()))?;
+    let mut meta = edited.meta().clone();
+    meta.version = "Rev.1".to_owned();
+    meta.expression_date = time::macros::date!(2026 - 05 - 05);
+    meta.author = "the co-facilitators (demonstration)".to_owned();
+    Ok(edited.with_meta(meta))
+}
+
+/// The invented edits of the demonstration revision: words changed in three paragraphs, a heading changed, an
+/// action inserted, one deleted and one moved.
+///
+/// # Errors
+/// [`DemoError::Edit`] when a phrase to replace is not in the base text.
+pub fn demonstration_edits(base: &Document) -> Result<Vec<Edit>, DemoError> {
+    let replace = |eid: &str, old: &str, new: &str| -> Result<Edit, DemoError> {
+        let eid = parse(eid)?;
+        let node = base.find(&eid).ok_or_else(|| DemoError::Edit(format!("no element `{eid}`")))?;
+        let text = node.own_text();
+        if !text.contains(old) {
+            return Err(DemoError::Edit(format!("`{eid}` does not contain `{old}`")));
+        }
+        Ok(Edit::SetText { eid, text: text.replacen(old, new, 1) })
+    };
+    Ok(vec![
+        replace(
+            "sec_3__obj_15__para_1",
+            "We commit to ensure that all migrants",
+            "We commit, together with local and regional authorities, to ensure that all migrants",
+        )?,
+        replace(
+            "sec_3__obj_15__para_1__point_c",
+            "service points at local level",
+            "service points at local level, designed and run with municipalities,",
+        )?,
+        replace(
+            "sec_3__obj_1__para_1__point_a",
+            "at local, national, regional and global levels",
+            "at national, regional and global levels and in cities",
+        )?,
+        Edit::SetHeading {
+            eid: parse("sec_3__obj_16")?,
+            heading: Some(
+                "Empower migrants and societies to realize full inclusion and social cohesion, in cities and \
+                 communities"
+                    .to_owned(),
+            ),
+        },
+        Edit::InsertAfter {
+            after: parse("sec_3__obj_15__para_1__point_c")?,
+            eid: parse("sec_3__obj_15__para_1__point_cbis")?,
+            element: "point".to_owned(),
+            num: Some("(c bis)".to_owned()),
+            text: "Recognize the role of cities and local authorities as first responders in housing, health \
+                   care and education for migrants, and include their representatives in the follow-up of this \
+                   objective."
+                .to_owned(),
+        },
+        Edit::Delete { eid: parse("sec_3__obj_1__para_1__point_k")? },
+        Edit::MoveAfter {
+            eid: parse("sec_3__obj_4__para_1__point_g")?,
+            after: parse("sec_3__obj_4__para_1__point_a")?,
+        },
+    ])
+}
+
+/// Whether the demonstration process is in the store.
+///
+/// # Errors
+/// [`DemoError::Store`] when the store fails.
+pub async fn is_loaded(store: &Store) -> Result<bool, DemoError> {
+    match store.process(PROCESS_ID).await {
+        Ok(_) => Ok(true),
+        Err(StoreError::NotFound { .. }) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Loads the demonstration process with its two revisions; does nothing when it is loaded already.
+///
+/// # Errors
+/// [`DemoError`] when the text does not read or the store refuses.
+pub async fn load(store: &Store) -> Result<(), DemoError> {
+    if is_loaded(store).await? {
+        return Ok(());
+    }
+    let base = base_revision()?;
+    let demonstration = demonstration_revision(&base)?;
+    store
+        .create_process(&NewProcess {
+            process: Process {
+                process_id: PROCESS_ID.to_owned(),
+                title: "Global Compact for Safe, Orderly and Regular Migration".to_owned(),
+                description: "The intergovernmental negotiation of the Global Compact for Safe, Orderly and \
+                              Regular Migration, adopted by the General Assembly on 19 December 2018 \
+                              (A/RES/73/195). Revision 0 is the real text of its 23 objectives; the revision \
+                              after it is a demonstration."
+                    .to_owned(),
+                is_demo: true,
+            },
+            tracks: vec![(
+                Track {
+                    track_id: TRACK_ID.to_owned(),
+                    process_id: PROCESS_ID.to_owned(),
+                    title: "Migration".to_owned(),
+                },
+                vec![Draft {
+                    draft_id: DRAFT_ID.to_owned(),
+                    track_id: TRACK_ID.to_owned(),
+                    title: "Global Compact for Safe, Orderly and Regular Migration".to_owned(),
+                }],
+            )],
+        })
+        .await?;
+    store
+        .add_revision(
+            DRAFT_ID,
+            &NewRevision {
+                document: base,
+                is_demo: false,
+                note: "The text as adopted by the General Assembly (A/RES/73/195, 19 December 2018): \
+                       objectives 1 to 23 with their commitments and actions."
+                    .to_owned(),
+            },
+        )
+        .await?;
+    store
+        .add_revision(
+            DRAFT_ID,
+            &NewRevision {
+                document: demonstration,
+                is_demo: true,
+                note: "Demonstration: a handful of invented edits to show the redline. Not a UN text."
+                    .to_owned(),
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+fn parse(eid: &str) -> Result<EId, DemoError> {
+    EId::parse(eid).map_err(|error| DemoError::Edit(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_base_revision_is_the_real_compact() {
+        let base = base_revision().unwrap();
+        let objectives = base.nodes_where(|node| node.name.as_deref() == Some("objective"));
+        let actions = base.nodes_where(|node| node.element == "point");
+        assert_eq!(objectives.len(), 23);
+        assert_eq!(actions.len(), 187);
+        assert_eq!(base.meta().source_symbol.as_deref(), Some("A/RES/73/195"));
+    }
+
+    #[test]
+    fn every_demonstration_edit_fits_and_shows_in_the_redline() {
+        let base = base_revision().unwrap();
+        let demonstration = demonstration_revision(&base).unwrap();
+        let counts = accord_text::redline::redline(&base, &demonstration).counts();
+        assert_eq!(counts.n_inserted, 1, "{counts:?}");
+        assert_eq!(counts.n_deleted, 1, "{counts:?}");
+        assert_eq!(counts.n_moved, 1, "{counts:?}");
+        assert_eq!(counts.n_modified, 4, "{counts:?}");
+        assert_eq!(demonstration.meta().version, "Rev.1");
+    }
+}

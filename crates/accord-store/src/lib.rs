@@ -10,6 +10,8 @@
 
 pub mod process;
 pub mod revision;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use process::{Draft, NewProcess, Process, Track};
 pub use revision::{NewRevision, Paragraph, Revision, RevisionRef, RevisionSummary};

@@ -295,10 +295,10 @@ impl Store {
 
     /// The number a reference points at: itself, or the draft's latest.
     async fn resolve(&self, revision: &RevisionRef) -> Result<i64> {
+        self.draft(&revision.draft_id).await?;
         if let Some(number) = revision.number {
             return Ok(number);
         }
-        self.draft(&revision.draft_id).await?;
         let latest: Option<i64> = sqlx::query("SELECT MAX(number) FROM revision WHERE draft_id = $1")
             .bind(&revision.draft_id)
             .fetch_one(&self.pool)
