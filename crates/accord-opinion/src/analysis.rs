@@ -319,7 +319,7 @@ fn downstream(
                 seen: acc.seen + counts[s].seen,
             });
             let priority =
-                priority_metric(conversation.meta().contains(&tid), total, pca.comment_extremity[s]);
+                comment_priority(conversation.meta().contains(&tid), total, pca.comment_extremity[s]);
             (tid, priority)
         })
         .collect();
@@ -354,13 +354,14 @@ const META_PRIORITY: f64 = 7.0;
 /// `(importance * (1 + 8 * 2^(-S/5)))²` with `importance = (1 - p) * (E + 1) * a`,
 /// `p = (P + 1) / (S + 2)` the pass rate, `a = (A + 1) / (S + 2)` the agree rate and `E` the
 /// statement's extremity; the second factor lets new statements (small `S`) bubble up.
-/// `A`, `P` and `S` are summed over the groups.
-fn priority_metric(is_meta: bool, total: VoteCounts, extremity: f64) -> f64 {
+/// `A`, `P = S - A - D` and `S` are the statement's counts summed over the groups (`votes`);
+/// `extremity` is its [`Pca::comment_extremity`]. A meta statement gets `7² = 49` whatever its votes.
+pub fn comment_priority(is_meta: bool, votes: VoteCounts, extremity: f64) -> f64 {
     if is_meta {
         return META_PRIORITY.powi(2);
     }
-    let (agree, seen) = (total.agree, total.seen);
-    let passes = seen - agree - total.disagree;
+    let (agree, seen) = (votes.agree, votes.seen);
+    let passes = seen - agree - votes.disagree;
     // 1 - p, as the exact ratio (S + 1 - P) / (S + 2)
     let not_pass = (seen + 1 - passes) as f64 / (seen + 2) as f64;
     let agree_rate = (agree + 1) as f64 / (seen + 2) as f64;

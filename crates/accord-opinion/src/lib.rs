@@ -56,8 +56,8 @@ mod settings;
 pub mod stats;
 
 pub use analysis::{
-    analyze, analyze_with_groups, Analysis, GivenClustering, GivenClusteringError, GroupVotes, VoteCounts,
-    VotesBase,
+    analyze, analyze_with_groups, comment_priority, Analysis, GivenClustering, GivenClusteringError,
+    GroupVotes, VoteCounts, VotesBase,
 };
 pub use clusters::{BaseCluster, GroupCluster};
 pub use conversation::{

@@ -33,7 +33,7 @@ pub struct RepresentativeStatement {
     /// `p_success` over the same proportion among all other groups (Pol.is `ra` or `rd`).
     pub repness: f64,
     /// `two_prop_test` of the group against the rest, rounded to `f32` as Pol.is does (`float`).
-    pub repness_test: f64,
+    pub repness_test: f32,
     /// Agree or disagree.
     pub repful_for: RepfulFor,
     /// `Some(agrees)` on the group's best-agree statement (Pol.is `n-agree` with `best-agree: true`).
@@ -123,7 +123,7 @@ fn finalize(tid: StatementId, s: &Stats) -> RepresentativeStatement {
         p_success,
         p_test,
         repness,
-        repness_test: f64::from(repness_test as f32),
+        repness_test: repness_test as f32,
         repful_for,
         best_agree_n_agree: None,
     }
@@ -148,7 +148,7 @@ fn beats_best_agree(s: &Stats, current: Option<&Stats>) -> bool {
 
 /// `repness-metric`
 fn metric(r: &RepresentativeStatement) -> f64 {
-    r.repness * r.repness_test * r.p_success * r.p_test
+    r.repness * f64::from(r.repness_test) * r.p_success * r.p_test
 }
 
 /// Representative statements of each group (`conv-repness` then `select-rep-comments`).
@@ -186,7 +186,8 @@ pub(crate) fn select_rep_comments(
                 selection.sufficient.push(finalize(tid, &st));
             }
             // beats-best-by-test?, compared against the stored (f32-rounded) repness-test
-            let beats_best = selection.best.as_ref().is_none_or(|b| st.rat.max(st.rdt) > b.repness_test);
+            let beats_best =
+                selection.best.as_ref().is_none_or(|b| st.rat.max(st.rdt) > f64::from(b.repness_test));
             if selection.sufficient.is_empty() && beats_best {
                 selection.best = Some(finalize(tid, &st));
             }
