@@ -64,7 +64,7 @@ pub use conversation::{
     Conversation, ConversationError, Moderation, ParticipantId, SignConvention, Statement, StatementId, Vote,
     VoteRow,
 };
-pub use opendata::{parse_opendata, OpendataError};
+pub use opendata::{parse_opendata, parse_participant_groups, OpendataError};
 pub use pca::Pca;
 pub use repness::{Consensus, ConsensusStatement, RepfulFor, RepresentativeStatement};
 pub use settings::{CheckedSettings, Settings, SettingsError};

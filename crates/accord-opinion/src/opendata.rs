@@ -13,7 +13,7 @@ pub enum OpendataError {
     /// A quoted field never ends.
     #[error("{file}: line {line}: expected a closing quote, found the end of the file")]
     UnterminatedQuote {
-        /// `votes.csv` or `comments.csv`.
+        /// The file's name.
         file: &'static str,
         /// 1-based line where the record starts.
         line: usize,
@@ -21,7 +21,7 @@ pub enum OpendataError {
     /// The header lacks a column the math needs.
     #[error("{file}: line 1: expected a column named {column:?}, found none")]
     MissingColumn {
-        /// `votes.csv` or `comments.csv`.
+        /// The file's name.
         file: &'static str,
         /// The column's name.
         column: &'static str,
@@ -29,7 +29,7 @@ pub enum OpendataError {
     /// A field does not hold what its column should.
     #[error("{file}: line {line}: field {field:?}: expected {expected}, found {found:?}")]
     Field {
-        /// `votes.csv` or `comments.csv`.
+        /// The file's name.
         file: &'static str,
         /// 1-based line where the record starts.
         line: usize,
@@ -101,22 +101,16 @@ fn parse_csv(text: &str, file: &'static str) -> Result<Vec<Record>, OpendataErro
     Ok(records)
 }
 
-/// The records after the header, and a lookup of the named columns' positions.
-fn table<const N: usize>(
-    text: &str,
-    file: &'static str,
-    columns: [&'static str; N],
-) -> Result<(Vec<Record>, [usize; N]), OpendataError> {
+/// The records after the header, and the header.
+fn table(text: &str, file: &'static str) -> Result<(Vec<Record>, Vec<String>), OpendataError> {
     let mut records = parse_csv(text, file)?.into_iter();
-    let header = records.next().map(|(_, h)| h).unwrap_or_default();
-    let mut positions = [0; N];
-    for (position, column) in positions.iter_mut().zip(columns) {
-        *position = header
-            .iter()
-            .position(|h| h.trim() == column)
-            .ok_or(OpendataError::MissingColumn { file, column })?;
-    }
-    Ok((records.collect(), positions))
+    let header = records.next().map(|(_, h)| h.into_iter().map(|c| c.trim().to_string()).collect());
+    Ok((records.collect(), header.unwrap_or_default()))
+}
+
+/// The position of a column the header must have.
+fn column(header: &[String], file: &'static str, column: &'static str) -> Result<usize, OpendataError> {
+    header.iter().position(|h| h == column).ok_or(OpendataError::MissingColumn { file, column })
 }
 
 fn field<'a>(record: &'a Record, position: usize) -> &'a str {
@@ -141,7 +135,7 @@ fn integer(
 
 /// Builds a [`Conversation`] from the text of an openData `votes.csv` (columns `timestamp`,
 /// `comment-id`, `voter-id`, `vote`; the latest vote per voter and comment counts) and
-/// `comments.csv` (columns `comment-id`, `moderated`, `is-meta`).
+/// `comments.csv` (columns `comment-id`, `moderated` and, in newer exports, `is-meta`).
 ///
 /// # Errors
 ///
@@ -151,8 +145,11 @@ fn integer(
 pub fn parse_opendata(votes_csv: &str, comments_csv: &str) -> Result<Conversation, OpendataError> {
     const COMMENTS: &str = "comments.csv";
     const VOTES: &str = "votes.csv";
-    let (comment_records, [id_at, moderated_at, meta_at]) =
-        table(comments_csv, COMMENTS, ["comment-id", "moderated", "is-meta"])?;
+    let (comment_records, header) = table(comments_csv, COMMENTS)?;
+    let id_at = column(&header, COMMENTS, "comment-id")?;
+    let moderated_at = column(&header, COMMENTS, "moderated")?;
+    // Exports before 2020 or so have no is-meta column: no statement is meta there.
+    let meta_at = header.iter().position(|h| h == "is-meta");
     let mut statements = Vec::with_capacity(comment_records.len());
     for record in &comment_records {
         let id = integer(record, id_at, COMMENTS, "comment-id")?;
@@ -164,7 +161,7 @@ pub fn parse_opendata(votes_csv: &str, comments_csv: &str) -> Result<Conversatio
             expected: "-1, 0 or 1",
             found: moderated.to_string(),
         })?;
-        let is_meta = match field(record, meta_at) {
+        let is_meta = match meta_at.map_or("", |at| field(record, at)) {
             "true" => true,
             "false" | "" => false,
             other => {
@@ -179,8 +176,11 @@ pub fn parse_opendata(votes_csv: &str, comments_csv: &str) -> Result<Conversatio
         };
         statements.push(Statement { id, moderation, is_meta });
     }
-    let (vote_records, [timestamp_at, comment_at, voter_at, vote_at]) =
-        table(votes_csv, VOTES, ["timestamp", "comment-id", "voter-id", "vote"])?;
+    let (vote_records, header) = table(votes_csv, VOTES)?;
+    let timestamp_at = column(&header, VOTES, "timestamp")?;
+    let comment_at = column(&header, VOTES, "comment-id")?;
+    let voter_at = column(&header, VOTES, "voter-id")?;
+    let vote_at = column(&header, VOTES, "vote")?;
     let mut rows = Vec::with_capacity(vote_records.len());
     let mut lines = BTreeMap::new();
     for (index, record) in vote_records.iter().enumerate() {
@@ -201,6 +201,38 @@ pub fn parse_opendata(votes_csv: &str, comments_csv: &str) -> Result<Conversatio
         };
         OpendataError::Votes { line: row.and_then(|r| lines.get(&r).copied()).unwrap_or(0), source }
     })
+}
+
+/// Each clustered participant's group from an openData `participants-votes.csv` (columns
+/// `participant` and `group-id`; participants with an empty `group-id` were not clustered and are
+/// left out), as `(participant, group id)` in file order: Pol.is's own groups, for
+/// [`crate::GivenClustering::from_participant_groups`].
+///
+/// # Errors
+///
+/// [`OpendataError`] for a missing column or a field that is not a non-negative integer.
+pub fn parse_participant_groups(participants_votes_csv: &str) -> Result<Vec<(i64, usize)>, OpendataError> {
+    const FILE: &str = "participants-votes.csv";
+    let (records, header) = table(participants_votes_csv, FILE)?;
+    let participant_at = column(&header, FILE, "participant")?;
+    let group_at = column(&header, FILE, "group-id")?;
+    let mut groups = Vec::with_capacity(records.len());
+    for record in &records {
+        if field(record, group_at).is_empty() {
+            continue;
+        }
+        let participant = integer(record, participant_at, FILE, "participant")?;
+        let group = integer(record, group_at, FILE, "group-id")?;
+        let group = usize::try_from(group).map_err(|_| OpendataError::Field {
+            file: FILE,
+            line: record.0,
+            field: "group-id",
+            expected: "a non-negative integer",
+            found: group.to_string(),
+        })?;
+        groups.push((participant, group));
+    }
+    Ok(groups)
 }
 
 #[cfg(test)]
