@@ -113,7 +113,7 @@ fn column(header: &[String], file: &'static str, column: &'static str) -> Result
     header.iter().position(|h| h == column).ok_or(OpendataError::MissingColumn { file, column })
 }
 
-fn field<'a>(record: &'a Record, position: usize) -> &'a str {
+fn field(record: &Record, position: usize) -> &str {
     record.1.get(position).map_or("", |f| f.trim())
 }
 
