@@ -1,0 +1,138 @@
+//! Building a conversation from vote rows: what is kept, what is refused, and degenerate inputs.
+
+use accord_opinion::{
+    analyze, Conversation, ConversationError, Moderation, Settings, SettingsError, SignConvention, Statement,
+    VoteRow,
+};
+
+fn row(participant: i64, statement: i64, vote: i64, modified: i64) -> VoteRow {
+    VoteRow { participant, statement, vote, modified }
+}
+
+fn settings() -> accord_opinion::CheckedSettings {
+    Settings::default().check().expect("default settings are valid")
+}
+
+#[test]
+fn the_latest_vote_counts_whatever_the_row_order() {
+    let rows = [row(1, 0, 1, 20), row(1, 0, -1, 10), row(2, 0, 0, 5)];
+    let conversation = Conversation::new(&rows, SignConvention::AgreeIsPositive, None).expect("valid");
+    // Participant 1's latest vote (time 20) is +1, agree in export signs, -1 inside Pol.is's math.
+    assert_eq!(conversation.vote(0, 0), Some(-1));
+    assert_eq!(conversation.vote(1, 0), Some(0));
+}
+
+#[test]
+fn bad_inputs_are_refused_with_the_row_that_breaks_the_rule() {
+    let statements = [Statement { id: 0, moderation: Moderation::Accepted, is_meta: false }];
+    let cases: [(&str, Vec<VoteRow>, Option<&[Statement]>, ConversationError); 4] = [
+        (
+            "a vote of 2",
+            vec![row(0, 0, 1, 1), row(1, 0, 2, 1)],
+            None,
+            ConversationError::VoteOutOfRange { row: 1, found: 2 },
+        ),
+        (
+            "two different votes at the same time",
+            vec![row(0, 0, 1, 7), row(0, 0, -1, 7)],
+            None,
+            ConversationError::ConflictingDuplicate {
+                row: 1,
+                first_row: 0,
+                participant: 0,
+                statement: 0,
+                modified: 7,
+                first: 1,
+                found: -1,
+            },
+        ),
+        (
+            "a statement missing from the list",
+            vec![row(0, 0, 1, 1), row(0, 3, 1, 1)],
+            Some(&statements),
+            ConversationError::UnknownStatement { row: 1, statement: 3 },
+        ),
+        ("no votes", vec![], None, ConversationError::Empty),
+    ];
+    for (what, rows, statements, expected) in cases {
+        let error = Conversation::new(&rows, SignConvention::AgreeIsPositive, statements).unwrap_err();
+        assert_eq!(error, expected, "{what}");
+    }
+}
+
+#[test]
+fn the_same_vote_twice_at_the_same_time_is_accepted() {
+    let rows = [row(0, 0, 1, 7), row(0, 0, 1, 7)];
+    assert!(Conversation::new(&rows, SignConvention::AgreeIsPositive, None).is_ok());
+}
+
+#[test]
+fn error_messages_say_what_was_expected_and_what_was_found() {
+    let error = Conversation::new(&[row(4, 2, 5, 0)], SignConvention::AgreeIsNegative, None).unwrap_err();
+    assert_eq!(error.to_string(), "row 0: expected a vote of -1, 0 or 1, found 5");
+    let error = Settings { max_group_k: 1, ..Settings::default() }.check().unwrap_err();
+    assert_eq!(error, SettingsError::MaxGroupK(1));
+    assert_eq!(error.to_string(), "max_group_k: expected at least 2, found 1");
+}
+
+fn assert_finite(analysis: &accord_opinion::Analysis, what: &str) {
+    let numbers = analysis
+        .pca
+        .center
+        .iter()
+        .chain(analysis.pca.comps.iter().flatten())
+        .chain(analysis.pca.comment_extremity.iter())
+        .chain(analysis.projections.values().flatten())
+        .chain(analysis.group_aware_consensus.values())
+        .chain(analysis.comment_priorities.values());
+    for x in numbers {
+        assert!(x.is_finite(), "{what}: found {x}");
+    }
+}
+
+#[test]
+fn one_participant_makes_one_group_at_the_origin() {
+    let conversation =
+        Conversation::new(&[row(9, 0, 1, 0), row(9, 1, -1, 0)], SignConvention::AgreeIsPositive, None)
+            .expect("valid");
+    let analysis = analyze(&conversation, &settings());
+    assert_finite(&analysis, "one participant");
+    assert_eq!(analysis.in_conv, vec![9]);
+    assert_eq!(analysis.group_clusters.len(), 1);
+    assert_eq!(analysis.projections[&9], [0.0, 0.0]);
+    // A single group: (A + 1) / (S + 2) = 2/3 for the agreed statement, 1/3 for the other.
+    assert!((analysis.group_aware_consensus[&0] - 2.0 / 3.0).abs() < 1e-15);
+    assert!((analysis.group_aware_consensus[&1] - 1.0 / 3.0).abs() < 1e-15);
+}
+
+#[test]
+fn a_conversation_of_passes_gives_zero_components_and_no_nan() {
+    let rows: Vec<VoteRow> = (0..20).flat_map(|p| (0..3).map(move |s| row(p, s, 0, 0))).collect();
+    let conversation = Conversation::new(&rows, SignConvention::AgreeIsPositive, None).expect("valid");
+    let analysis = analyze(&conversation, &settings());
+    assert_finite(&analysis, "all passes");
+    assert!(analysis.pca.comps.iter().flatten().all(|&x| x == 0.0));
+    assert!(analysis.consensus.agree.is_empty() && analysis.consensus.disagree.is_empty());
+}
+
+#[test]
+fn the_analysis_does_not_depend_on_the_order_of_the_rows() {
+    // 30 participants in two camps on 8 statements, some of them silent on some statements.
+    let rows: Vec<VoteRow> = (0..30)
+        .flat_map(|p: i64| {
+            (0..8).filter(move |s| (p + s) % 5 != 0).map(move |s| {
+                let camp = if p % 3 == 0 { 1 } else { -1 };
+                let vote = if s % 2 == 0 { camp } else { -camp * i64::from(p % 4 != 1) };
+                row(p, s, vote, p * 10 + s)
+            })
+        })
+        .collect();
+    let forward = Conversation::new(&rows, SignConvention::AgreeIsPositive, None).expect("valid");
+    let reversed_rows: Vec<VoteRow> = rows.iter().rev().copied().collect();
+    let mut rotated_rows = rows.clone();
+    rotated_rows.rotate_left(17);
+    for (what, other) in [("reversed", reversed_rows), ("rotated", rotated_rows)] {
+        let other = Conversation::new(&other, SignConvention::AgreeIsPositive, None).expect("valid");
+        assert_eq!(analyze(&forward, &settings()), analyze(&other, &settings()), "{what} rows");
+    }
+}
