@@ -25,7 +25,9 @@ fn the_latest_vote_counts_whatever_the_row_order() {
 #[test]
 fn bad_inputs_are_refused_with_the_row_that_breaks_the_rule() {
     let statements = [Statement { id: 0, moderation: Moderation::Accepted, is_meta: false }];
-    let cases: [(&str, Vec<VoteRow>, Option<&[Statement]>, ConversationError); 4] = [
+    // (what, rows, statement list, expected error)
+    type Case<'a> = (&'a str, Vec<VoteRow>, Option<&'a [Statement]>, ConversationError);
+    let cases: [Case; 4] = [
         (
             "a vote of 2",
             vec![row(0, 0, 1, 1), row(1, 0, 2, 1)],
