@@ -5,7 +5,9 @@
 //! the number, heading and each own text block of a matched element word by word (with `similar`, over
 //! words and the white space and punctuation between them, so that both sides can be rebuilt exactly), and
 //! lists every element in the reading order of the new text, deleted elements where they stood in the old
-//! text. Elements without an eId are matched by their place under the closest element that has one.
+//! text. Elements without an eId are matched by their place under the closest element that has one. The
+//! document parts (cover page, preface, preamble, body, conclusions) are compared; embedded documents
+//! (attachments) are not.
 //!
 //! A [`Redline`] is a plain value to walk: [`Redline::entries`] gives one [`Entry`] per element with its
 //! [`Change`], where it moved from ([`MovedFrom`]) and its texts as [`Inline`] segments; [`old_side`] and
@@ -362,7 +364,9 @@ pub fn to_akn(old: &Document, new: &Document, redline: &Redline) -> String {
         body,
         by_role.remove("#conclusions"),
     )
-    .expect("eIds of the merged document are unique: deleted eIds are absent from the new revision");
+    .and_then(|document| document.with_cover_page(by_role.remove("#coverPage")))
+    .expect("eIds of the merged document are unique: deleted eIds are absent from the new revision")
+    .with_embedded(new.embedded().to_vec());
 
     // The merged document's nodes come in the same order as the redline's entries; their addresses are
     // the only key an element without eId has.
@@ -430,8 +434,9 @@ impl<'a> Index<'a> {
     }
 }
 
-fn roles(document: &Document) -> [(&'static str, Option<&Node>); 4] {
+fn roles(document: &Document) -> [(&'static str, Option<&Node>); 5] {
     [
+        ("#coverPage", document.cover_page()),
         ("#preface", document.preface()),
         ("#preamble", document.preamble()),
         ("#body", Some(document.body())),
