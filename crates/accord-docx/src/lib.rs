@@ -130,6 +130,14 @@ fn styles(docx: Docx) -> Docx {
                 .italic()
                 .align(AlignmentType::Center),
         )
+        .add_style(
+            Style::new("CrossHeading", StyleType::Paragraph)
+                .name("Cross heading")
+                .based_on("Normal")
+                .next("Normal")
+                .bold()
+                .italic(),
+        )
         .add_style(heading(1, 32))
         .add_style(heading(2, 28))
         .add_style(heading(3, 24))
@@ -149,37 +157,86 @@ fn layout(document: &Document, redline: &Redline, tracking: Option<&Tracking>) -
     let subtitle = format!("{} ({})", subtitle.join(", "), meta.expression_date);
     docx = docx.add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(subtitle)));
 
-    // For each open ancestor depth, whether it was laid out as a heading.
-    let mut headed: Vec<bool> = Vec::new();
+    // The entries that hold the current one, outermost first, with the paragraphs of their blocks that
+    // stand after some of their children (a crossHeading between two actions, a wrap-up).
+    let mut open: Vec<Open> = Vec::new();
     for entry in redline.entries() {
-        headed.truncate(entry.depth);
-        let has_heading = !entry.heading.is_empty();
-        let n_headed_above = headed.iter().filter(|is_heading| **is_heading).count();
-        // Plain (not headed) ancestors below the document part: a point inside a paragraph is one step in.
-        let n_plain_above = headed.iter().skip(1).rev().take_while(|is_heading| !**is_heading).count();
-        headed.resize(entry.depth, false);
-        headed.push(has_heading);
-        for paragraph in entry_paragraphs(entry, has_heading, n_headed_above, n_plain_above, tracking) {
-            docx = docx.add_paragraph(paragraph);
+        while open.last().is_some_and(|holder| holder.depth >= entry.depth) {
+            let closed = open.pop().expect("the loop condition saw it");
+            docx =
+                closed.pending.into_iter().fold(docx, |docx, (_, paragraph)| docx.add_paragraph(paragraph));
         }
+        if let Some(parent) = open.last_mut() {
+            let n_before = parent.n_children_seen;
+            while parent.pending.first().is_some_and(|(after, _)| *after <= n_before) {
+                docx = docx.add_paragraph(parent.pending.remove(0).1);
+            }
+            parent.n_children_seen += 1;
+        }
+        let has_heading = !entry.heading.is_empty();
+        let n_headed_above = open.iter().filter(|holder| holder.has_heading).count();
+        // Plain (not headed) holders below the document part: a point inside a paragraph is one step in.
+        let n_plain_above = open
+            .iter()
+            .filter(|holder| holder.depth > 0)
+            .rev()
+            .take_while(|holder| !holder.has_heading)
+            .count();
+        // The title and symbol are already shown above; a preface that repeats them is not shown twice.
+        let without_title;
+        let shown = if entry.depth == 0 {
+            let repeats_title = |block: &redline::BlockChange| {
+                let text = redline::new_side(&block.segments);
+                text == meta.title || Some(text.as_str()) == meta.source_symbol.as_deref()
+            };
+            let mut filtered = entry.clone();
+            filtered.blocks.retain(|block| !repeats_title(block));
+            without_title = filtered;
+            &without_title
+        } else {
+            entry
+        };
+        let layout = Layout { has_heading, n_headed_above, n_plain_above };
+        let (now, pending) = entry_paragraphs(shown, &layout, tracking);
+        docx = now.into_iter().fold(docx, Docx::add_paragraph);
+        open.push(Open { depth: entry.depth, has_heading, n_children_seen: 0, pending });
+    }
+    while let Some(closed) = open.pop() {
+        docx = closed.pending.into_iter().fold(docx, |docx, (_, paragraph)| docx.add_paragraph(paragraph));
     }
     docx
 }
 
-/// The paragraphs of one entry: a heading paragraph (number and heading) when it has a heading, then one
-/// paragraph per own block, the first led by the number when there was no heading to carry it.
-fn entry_paragraphs(
-    entry: &Entry,
+/// An entry whose children are being laid out.
+struct Open {
+    depth: usize,
+    has_heading: bool,
+    n_children_seen: usize,
+    /// Paragraphs to add once this many children are laid out, in order.
+    pending: Vec<(usize, Paragraph)>,
+}
+
+/// Where an entry sits, for its styles and indentation.
+struct Layout {
     has_heading: bool,
     n_headed_above: usize,
     n_plain_above: usize,
+}
+
+/// The paragraphs of one entry: a heading paragraph (number and heading) when it has a heading, then one
+/// paragraph per own block, the first led by the number when there was no heading to carry it. Gives the
+/// paragraphs to add now, and those that stand after some of the entry's children with their count.
+fn entry_paragraphs(
+    entry: &Entry,
+    layout: &Layout,
     tracking: Option<&Tracking>,
-) -> Vec<Paragraph> {
+) -> (Vec<Paragraph>, Vec<(usize, Paragraph)>) {
     let whole_mark = |paragraph: Paragraph| mark_paragraph(paragraph, entry_presence(entry), tracking);
-    let mut paragraphs = Vec::new();
+    let mut now = Vec::new();
+    let mut pending = Vec::new();
     let mut num_pending = !entry.num.is_empty();
-    if has_heading {
-        let level = (n_headed_above + 1).min(3);
+    if layout.has_heading {
+        let level = (layout.n_headed_above + 1).min(3);
         let mut paragraph = Paragraph::new().style(&format!("Heading{level}"));
         if num_pending {
             paragraph = add_segments(paragraph, &entry.num, tracking, false);
@@ -191,12 +248,19 @@ fn entry_paragraphs(
             paragraph = paragraph.add_run(Run::new().add_text(" – "));
             paragraph = add_segments(paragraph, &entry.subheading, tracking, false);
         }
-        paragraphs.push(whole_mark(paragraph));
+        now.push(whole_mark(paragraph));
     }
     let indent_twips =
-        INDENT_STEP_TWIPS * i32::try_from(n_plain_above).unwrap_or(i32::MAX / INDENT_STEP_TWIPS);
+        INDENT_STEP_TWIPS * i32::try_from(layout.n_plain_above).unwrap_or(i32::MAX / INDENT_STEP_TWIPS);
+    if num_pending && entry.blocks.first().is_none_or(|block| block.after_n_children > 0) {
+        // A numbered element without text of its own before its children: the number alone.
+        let paragraph = Paragraph::new().style("Normal").indent(Some(indent_twips), None, None, None);
+        now.push(whole_mark(add_segments(paragraph, &entry.num, tracking, true)));
+        num_pending = false;
+    }
     for block in &entry.blocks {
-        let mut paragraph = Paragraph::new().style("Normal");
+        let style = if block.element == "crossHeading" { "CrossHeading" } else { "Normal" };
+        let mut paragraph = Paragraph::new().style(style);
         if num_pending {
             paragraph = paragraph.indent(
                 Some(indent_twips + INDENT_STEP_TWIPS),
@@ -215,14 +279,14 @@ fn entry_paragraphs(
             (Change::Modified | Change::Unchanged, presence) => presence,
             _ => entry_presence(entry),
         };
-        paragraphs.push(mark_paragraph(paragraph, presence, tracking));
+        let paragraph = mark_paragraph(paragraph, presence, tracking);
+        if block.after_n_children == 0 {
+            now.push(paragraph);
+        } else {
+            pending.push((block.after_n_children, paragraph));
+        }
     }
-    if num_pending {
-        // A numbered element without text of its own (its children carry it): the number alone.
-        let paragraph = Paragraph::new().style("Normal").indent(Some(indent_twips), None, None, None);
-        paragraphs.push(whole_mark(add_segments(paragraph, &entry.num, tracking, true)));
-    }
-    paragraphs
+    (now, pending)
 }
 
 fn entry_presence(entry: &Entry) -> Presence {

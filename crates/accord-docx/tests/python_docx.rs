@@ -4,7 +4,7 @@
 //! changes gives.
 
 use accord_text::model::Part;
-use accord_text::{redline, Block, Document, EId, Meta, Node};
+use accord_text::{akn, redline, Block, Document, EId, Meta, Node};
 use serde_json::Value;
 use std::process::Command;
 use time::macros::{date, datetime};
@@ -220,5 +220,72 @@ fn a_redline_of_a_revision_with_itself_has_no_tracked_change_but_tracking_on() {
     .unwrap();
     let tracked = python_docx(&bytes, TRACKED);
     assert_eq!(tracked["n_changes"], 0);
+    assert_eq!(tracked["track_revisions"], 1);
+}
+
+const GCM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/gcm/gcm-a-res-73-195.akn.xml");
+
+fn gcm() -> Document {
+    akn::from_xml(&std::fs::read_to_string(GCM).unwrap()).unwrap()
+}
+
+#[test]
+fn the_gcm_reads_back_with_all_its_words_23_objective_headings_and_no_repeated_title() {
+    let document = gcm();
+    let paragraphs = python_docx(&accord_docx::revision_docx(&document).unwrap(), PARAGRAPHS);
+    let paragraphs: Vec<(String, String)> = paragraphs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(paragraphs.iter().filter(|(style, _)| style == "Heading 2").count(), 23);
+    assert_eq!(paragraphs.iter().filter(|(_, text)| text == &document.meta().title).count(), 1);
+    // The body's words in order, as XPath's normalize-space gives them, with the `: ` that joins an
+    // objective's number to its heading taken out.
+    let words: Vec<String> = paragraphs
+        .iter()
+        .skip(2)
+        .map(|(style, text)| if style == "Heading 2" { text.replacen(": ", " ", 1) } else { text.clone() })
+        .collect();
+    let words = words.join(" ");
+    let words: Vec<&str> = words.split_whitespace().collect();
+    let expected = document.body().text_content();
+    let expected: Vec<&str> = expected.split_whitespace().collect();
+    let first_difference = words.iter().zip(&expected).position(|(word, expected)| word != expected);
+    if let Some(word_idx) = first_difference.or((words.len() != expected.len()).then_some(words.len())) {
+        let around = |all: &[&str]| all[word_idx.saturating_sub(8)..(word_idx + 8).min(all.len())].join(" ");
+        panic!("word {word_idx} differs: read back `{}`, expected `{}`", around(&words), around(&expected));
+    }
+}
+
+#[test]
+fn the_gcm_redline_reads_back_with_exactly_the_negotiated_words_tracked() {
+    let old = gcm();
+    let mut new = old.clone();
+    let point_1b = eid("sec_3__obj_1__para_1__point_b");
+    let text = new.find(&point_1b).unwrap().own_text().replacen(
+        "international comparability",
+        "regional comparability",
+        1,
+    );
+    new.set_text(&point_1b, &text).unwrap();
+    new.remove(&eid("sec_3__obj_3__para_1__point_a")).unwrap();
+    let inserted =
+        point("sec_3__obj_4__para_1__point_a-bis", "(a bis)", "Share civil registry data across borders.");
+    new.insert_after(&eid("sec_3__obj_4__para_1__point_a"), inserted).unwrap();
+    let deleted_3a = old.find(&eid("sec_3__obj_3__para_1__point_a")).unwrap().own_text();
+
+    let redline = redline::redline(&old, &new);
+    let date = datetime!(2018-12-10 09:00 UTC);
+    let bytes = accord_docx::redline_docx(&old, &new, &redline, "Marrakech conference", date).unwrap();
+    let tracked = python_docx(&bytes, TRACKED);
+    assert_eq!(strings(&tracked["deleted"]), ["international", "(a)", deleted_3a.as_str()]);
+    assert_eq!(
+        strings(&tracked["inserted"]),
+        ["regional", "(a bis)", "Share civil registry data across borders."]
+    );
+    assert_eq!(strings(&tracked["authors"]), ["Marrakech conference"]);
+    assert_eq!(strings(&tracked["dates"]), ["2018-12-10T09:00:00Z"]);
     assert_eq!(tracked["track_revisions"], 1);
 }

@@ -66,6 +66,10 @@ pub struct BlockChange {
     pub element: String,
     /// Which revisions hold the block.
     pub presence: Presence,
+    /// Where the block stands among the element's children: how many of the entries one level below this
+    /// one come before it in reading order (0 for an intro, all of them for a wrap-up; a `crossHeading`
+    /// between two actions stands after the first).
+    pub after_n_children: usize,
     /// The text as segments: `Text` and `Del` give the old text, `Text` and `Ins` the new.
     pub segments: Vec<Inline>,
 }
@@ -660,9 +664,13 @@ impl<'a> Merge<'a> {
         let num = text(|node| &node.num);
         let heading = text(|node| &node.heading);
         let subheading = text(|node| &node.subheading);
-        let mut blocks = diff_blocks(old.intro.iter().collect(), new.intro.iter().collect());
-        blocks.extend(diff_blocks(content_blocks(old), content_blocks(new)));
-        blocks.extend(diff_blocks(old.wrap_up.iter().collect(), new.wrap_up.iter().collect()));
+        let n_children = merged.children.len();
+        fn at(blocks: &[Block], position: usize) -> Vec<(&Block, usize)> {
+            blocks.iter().map(|block| (block, position)).collect()
+        }
+        let mut blocks = diff_blocks(at(&old.intro, 0), at(&new.intro, 0));
+        blocks.extend(diff_blocks(placed_content_blocks(old, merged), placed_content_blocks(new, merged)));
+        blocks.extend(diff_blocks(at(&old.wrap_up, n_children), at(&new.wrap_up, n_children)));
 
         let change = match (merged.old, merged.new) {
             (None, _) => Change::Inserted,
@@ -717,24 +725,53 @@ fn kept_children<'k>(children: &'k [String], other: &Index<'_>, parent: &str) ->
         .collect()
 }
 
+/// The content blocks of one side of `merged`, each with the number of `merged`'s children (in reading
+/// order) that come before it.
+fn placed_content_blocks<'b>(node: &'b Node, merged: &Merged<'_>) -> Vec<(&'b Block, usize)> {
+    if node.children().next().is_none() {
+        return content_blocks(node).into_iter().map(|block| (block, 0)).collect();
+    }
+    let keys = child_keys(&merged.key, node);
+    let mut child_idx = 0;
+    let mut n_before = 0;
+    let mut placed = Vec::new();
+    for part in &node.content {
+        match part {
+            Part::Block(block) => placed.push((block, n_before)),
+            Part::Node(_) => {
+                if let Some(merged_idx) =
+                    merged.children.iter().position(|child| child.key == keys[child_idx])
+                {
+                    n_before = merged_idx + 1;
+                }
+                child_idx += 1;
+            }
+        }
+    }
+    placed
+}
+
 /// Blocks paired by index; the longer side's extra blocks are wholly inserted or deleted.
-fn diff_blocks(old: Vec<&Block>, new: Vec<&Block>) -> Vec<BlockChange> {
+fn diff_blocks(old: Vec<(&Block, usize)>, new: Vec<(&Block, usize)>) -> Vec<BlockChange> {
     let n_blocks = old.len().max(new.len());
     (0..n_blocks)
         .map(|block_idx| match (old.get(block_idx), new.get(block_idx)) {
-            (Some(old), Some(new)) => BlockChange {
+            (Some((old, _)), Some((new, after))) => BlockChange {
                 element: new.element.clone(),
                 presence: Presence::Both,
+                after_n_children: *after,
                 segments: diff_words(&old.text, &new.text),
             },
-            (Some(old), None) => BlockChange {
+            (Some((old, after)), None) => BlockChange {
                 element: old.element.clone(),
                 presence: Presence::OldOnly,
+                after_n_children: *after,
                 segments: diff_words(&old.text, ""),
             },
-            (None, Some(new)) => BlockChange {
+            (None, Some((new, after))) => BlockChange {
                 element: new.element.clone(),
                 presence: Presence::NewOnly,
+                after_n_children: *after,
                 segments: diff_words("", &new.text),
             },
             (None, None) => unreachable!("the index is below the longer side's length"),

@@ -166,3 +166,18 @@ fn the_akn_redline_of_the_gcm_with_itself_is_the_plain_export() {
     let redline = redline::redline(&document, &document);
     assert_eq!(redline::to_akn(&document, &document, &redline), akn::to_xml(&document));
 }
+
+#[test]
+fn a_cross_heading_between_two_actions_stands_after_the_first() {
+    let document = gcm();
+    let redline = redline::redline(&document, &document);
+    let paragraph =
+        redline.entries().iter().find(|entry| entry.eid == Some(eid("sec_3__obj_2__para_1"))).unwrap();
+    let cross_heading = paragraph.blocks.iter().find(|block| block.element == "crossHeading").unwrap();
+    assert_eq!(
+        redline::new_side(&cross_heading.segments),
+        "Natural disasters, the adverse effects of climate change, and environmental degradation:"
+    );
+    assert_eq!(cross_heading.after_n_children, 7, "after actions (a) to (g)");
+    assert_eq!(paragraph.blocks[0].after_n_children, 0, "the commitment comes first");
+}
