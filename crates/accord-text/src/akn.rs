@@ -15,15 +15,22 @@
 //!   then `<wrapUp>`. Import undoes each of these, so the run wrapper never shows up in the model.
 //! - A block whose element is a document-header inline (`docTitle`, `docNumber` …) is written inside a `p`
 //!   (`<p><docTitle>…</docTitle></p>`) and read back as such.
-//! - The document's top parts (`preface`, `preamble`, the body, `conclusions`) hold blocks and nodes directly;
+//! - The document's top parts (`coverPage`, `preface`, `preamble`, the body, `conclusions`) hold blocks and
+//!   nodes directly;
 //!   a top part's num, heading, intro and wrap-up, which Akoma Ntoso does not have, are written as leading and
 //!   trailing `p` blocks, and an empty top part as one empty `p`, which import reads as nothing.
+//! - Embedded documents ([`Document::embedded`]) are written as `attachments/attachment`; import reads both
+//!   `attachments` and a collection's `components` (beside `documentCollection` in the root, or inside the
+//!   document element) into them, each with its own metadata and its own eId scope, as Akoma Ntoso scopes
+//!   eIds by component.
 //!
 //! On import, an element becomes a [`Block`] when it holds text of its own or only inline elements (its text is
 //! the concatenation of all text below it, as XPath's `string()` gives it, trimmed), and a [`Node`] otherwise,
 //! keeping its element name, `name`, and eId (`eId`, or `id` / `xml:id` in older documents). A node's leading
 //! `num`, `heading` and `subheading` go to its fields, `intro` and a final `wrapUp` to its intro and wrap-up;
-//! `content` is unwrapped into the node's content. `meta` is read for the [`Meta`] only. Metadata-like
+//! `content` is unwrapped into the node's content. `meta` is read for the [`Meta`] only (title from
+//! `FRBRalias[@name="title"]`, else the first `docTitle`; author from the `showAs` of the TLC that
+//! `FRBRExpression/FRBRauthor` points to); it holds no text in the samples, and no other metadata is kept. Metadata-like
 //! elements inside the text (`authorialNote`, `eol`, `noteRef` …) are inline: their text, if any, stays in
 //! the block's text, in document order, exactly as `string()` keeps it.
 
@@ -846,10 +853,11 @@ fn has_own_text(node: roxmltree::Node<'_, '_>) -> bool {
     node.children().any(|child| child.is_text() && !child.text().unwrap_or_default().trim().is_empty())
 }
 
-/// The import's state: the tree (for line numbers) and the eIds met so far, with their lines.
+/// The import's state: the tree (for line numbers) and the eIds met so far, with the byte offset of their
+/// element (turned into a line only for an error: finding a line scans the text from its start).
 struct Reader<'a, 'input> {
     tree: &'a roxmltree::Document<'input>,
-    seen: HashMap<EId, u32>,
+    seen: HashMap<EId, usize>,
 }
 
 impl<'a, 'input> Reader<'a, 'input> {
@@ -864,12 +872,13 @@ impl<'a, 'input> Reader<'a, 'input> {
             .or_else(|| element.attribute("id"))
             .or_else(|| element.attribute((XML_NAMESPACE, "id")));
         let Some(value) = value else { return Ok(None) };
-        let line = self.line(element);
-        let eid = EId::parse(value).map_err(|source| AknError::BadEId { line, source })?;
-        if let Some(first_line) = self.seen.get(&eid) {
-            return Err(AknError::DuplicateEId { eid, line, first_line: *first_line });
+        let eid =
+            EId::parse(value).map_err(|source| AknError::BadEId { line: self.line(element), source })?;
+        if let Some(first_offset) = self.seen.get(&eid) {
+            let first_line = self.tree.text_pos_at(*first_offset).row;
+            return Err(AknError::DuplicateEId { eid, line: self.line(element), first_line });
         }
-        self.seen.insert(eid.clone(), line);
+        self.seen.insert(eid.clone(), element.range().start);
         Ok(Some(eid))
     }
 
@@ -1013,11 +1022,7 @@ impl<'a, 'input> Reader<'a, 'input> {
 
     /// An element as a block or a node (see the module docs for the rule).
     fn part(&mut self, element: roxmltree::Node<'a, 'input>) -> Result<Part, AknError> {
-        let children_are_inline = element
-            .children()
-            .filter(|child| child.is_element())
-            .all(|child| is_inline(child.tag_name().name()));
-        if has_own_text(element) || children_are_inline {
+        if reads_as_block(element) {
             Ok(Part::Block(self.block(element)?))
         } else {
             Ok(Part::Node(self.node(element)?))
@@ -1042,15 +1047,14 @@ impl<'a, 'input> Reader<'a, 'input> {
         Ok(Block { element: name.to_owned(), eid, text: string_value(element).trim().to_owned() })
     }
 
+    /// The element's children as blocks, or `None` (reading nothing) when it has text of its own or a
+    /// child that reads as a node.
     fn blocks(&mut self, element: roxmltree::Node<'a, 'input>) -> Result<Option<Vec<Block>>, AknError> {
-        let mut blocks = Vec::new();
-        for child in element.children().filter(|child| child.is_element()) {
-            match self.part(child)? {
-                Part::Block(block) => blocks.push(block),
-                Part::Node(_) => return Ok(None),
-            }
+        let children = element.children().filter(|child| child.is_element());
+        if has_own_text(element) || !children.clone().all(reads_as_block) {
+            return Ok(None);
         }
-        Ok(Some(blocks))
+        children.map(|child| self.block(child)).collect::<Result<Vec<_>, _>>().map(Some)
     }
 
     fn node(&mut self, element: roxmltree::Node<'a, 'input>) -> Result<Node, AknError> {
@@ -1089,18 +1093,18 @@ impl<'a, 'input> Reader<'a, 'input> {
             let is_plain = child.attributes().len() == 0;
             match child_name {
                 "intro" if is_plain && node.intro.is_empty() && node.content.is_empty() => {
-                    if let Some(blocks) = self.blocks_or_rewind(child)? {
+                    if let Some(blocks) = self.blocks(child)? {
                         node.intro = blocks;
                         continue;
                     }
                 }
                 "wrapUp" if is_plain && is_last => {
-                    if let Some(blocks) = self.blocks_or_rewind(child)? {
+                    if let Some(blocks) = self.blocks(child)? {
                         node.wrap_up = blocks;
                         continue;
                     }
                 }
-                "content" if is_plain => {
+                "content" if is_plain && !has_own_text(child) => {
                     for grandchild in child.children().filter(|grandchild| grandchild.is_element()) {
                         let part = self.part(grandchild)?;
                         node.content.push(part);
@@ -1111,7 +1115,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     if child.attribute("name") == Some(BLOCK_RUN_NAME) && child.attributes().len() == 1 =>
                 {
                     if let Some(content) = named(child, "content") {
-                        if let Some(blocks) = self.blocks_or_rewind(content)? {
+                        if let Some(blocks) = self.blocks(content)? {
                             node.content.extend(blocks.into_iter().map(Part::Block));
                             continue;
                         }
@@ -1124,19 +1128,15 @@ impl<'a, 'input> Reader<'a, 'input> {
         }
         Ok(node)
     }
+}
 
-    /// The element's children as blocks, or `None` (recording no eIds) when one of them is a node.
-    fn blocks_or_rewind(
-        &mut self,
-        element: roxmltree::Node<'a, 'input>,
-    ) -> Result<Option<Vec<Block>>, AknError> {
-        let saved = self.seen.clone();
-        let blocks = self.blocks(element)?;
-        if blocks.is_none() {
-            self.seen = saved;
-        }
-        Ok(blocks)
-    }
+/// Whether an element reads as a [`Block`]: it holds text of its own, or only inline elements (or nothing).
+fn reads_as_block(element: roxmltree::Node<'_, '_>) -> bool {
+    has_own_text(element)
+        || element
+            .children()
+            .filter(|child| child.is_element())
+            .all(|child| is_inline(child.tag_name().name()))
 }
 
 /// A date `YYYY-MM-DD`, optionally followed by an XML Schema time zone (`Z`, `+01:00`), which is dropped.
