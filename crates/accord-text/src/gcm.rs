@@ -336,6 +336,16 @@ mod tests {
     }
 
     #[test]
+    fn text_before_the_first_objective_and_a_missing_title_are_refused_with_their_lines() {
+        assert_eq!(
+            from_markdown("Preamble\n", final_meta()).unwrap_err(),
+            GcmError::Unexpected { line: 1, expected: "`# Objective 1`", found: "Preamble".into() }
+        );
+        let error = from_markdown("# Objective 1\n\nWe commit.\n", final_meta()).unwrap_err();
+        assert_eq!(error.to_string(), "line 3: expected `## Title: …`, found `We commit.`");
+    }
+
+    #[test]
     fn objectives_out_of_order_are_refused() {
         let markdown = "# Objective 2\n";
         assert_eq!(
