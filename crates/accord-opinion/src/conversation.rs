@@ -168,6 +168,8 @@ pub struct Conversation {
     /// Row-major, `participants.len() * statements.len()`.
     votes: Vec<Option<i8>>,
     mod_out: BTreeSet<StatementId>,
+    /// Per column, whether it is moderated out.
+    mod_out_columns: Vec<bool>,
     mod_in: BTreeSet<StatementId>,
     meta: BTreeSet<StatementId>,
 }
@@ -252,7 +254,16 @@ impl Conversation {
             }
             votes[row_idx * n_statements + column_of[&statement]] = Some(vote.polis_value());
         }
-        Ok(Conversation { participants, statements: statement_ids, votes, mod_out, mod_in, meta })
+        let mod_out_columns = statement_ids.iter().map(|s| mod_out.contains(s)).collect();
+        Ok(Conversation {
+            participants,
+            statements: statement_ids,
+            votes,
+            mod_out,
+            mod_out_columns,
+            mod_in,
+            meta,
+        })
     }
 
     /// Participant ids, one per row, ascending.
@@ -303,7 +314,7 @@ impl Conversation {
 
     /// Whether column `statement_idx` is moderated out.
     pub(crate) fn is_mod_out(&self, statement_idx: usize) -> bool {
-        self.mod_out.contains(&self.statements[statement_idx])
+        self.mod_out_columns[statement_idx]
     }
 
     /// The Pol.is `rating-mat` cell: moderated-out columns read as `0` for every participant

@@ -22,50 +22,86 @@ pub struct Pca {
     pub comment_extremity: Vec<f64>,
 }
 
-/// The rating matrix with unvoted cells replaced by their column's mean, `n_participants` rows of
-/// `n_statements`. A column nobody voted on cannot occur (columns come from votes), and
-/// moderated-out columns are all `0`.
-fn imputed_matrix(conversation: &Conversation) -> Vec<Vec<f64>> {
+/// The centered imputed matrix, kept sparse: one row per participant, `(column, value)` for the
+/// cells the participant voted on. Unvoted cells hold the column mean in Pol.is's imputed matrix,
+/// and the center is that same mean, so once centered they are zero (up to the last bit of the
+/// mean, which Pol.is carries and we drop: an effect below 1e-15 relative). Moderated-out columns
+/// are all `0` with a center of `0`, so they are zero too.
+struct CenteredMatrix {
+    rows: Vec<Vec<(u32, f64)>>,
+    center: Vec<f64>,
+}
+
+fn centered_matrix(conversation: &Conversation) -> CenteredMatrix {
     let n_participants = conversation.participants().len();
     let n_statements = conversation.statements().len();
-    let column_means: Vec<f64> = (0..n_statements)
-        .map(|s| {
-            let (sum, count) = (0..n_participants)
-                .filter_map(|p| conversation.rating(p, s))
-                .fold((0i64, 0usize), |(sum, count), v| (sum + i64::from(v), count + 1));
-            if count == 0 {
-                0.0
-            } else {
-                sum as f64 / count as f64
+    let mut sums = vec![0i64; n_statements];
+    let mut counts = vec![0usize; n_statements];
+    for p in 0..n_participants {
+        for s in 0..n_statements {
+            if let Some(v) = conversation.rating(p, s) {
+                sums[s] += i64::from(v);
+                counts[s] += 1;
             }
+        }
+    }
+    // The center is the mean of the imputed column: the voted values plus the column mean in every
+    // unvoted cell (conversation.clj `:mat`, pca.clj `powerit-pca`). A column always has a vote.
+    let center: Vec<f64> = (0..n_statements)
+        .map(|s| {
+            let column_mean = sums[s] as f64 / counts[s].max(1) as f64;
+            let n_missing = n_participants - counts[s];
+            (sums[s] as f64 + n_missing as f64 * column_mean) / n_participants as f64
         })
         .collect();
-    (0..n_participants)
+    let rows = (0..n_participants)
         .map(|p| {
-            (0..n_statements).map(|s| conversation.rating(p, s).map_or(column_means[s], f64::from)).collect()
+            (0..n_statements)
+                .filter_map(|s| {
+                    let value = f64::from(conversation.rating(p, s)?) - center[s];
+                    (value != 0.0).then_some((s as u32, value))
+                })
+                .collect()
         })
-        .collect()
+        .collect();
+    CenteredMatrix { rows, center }
 }
 
 fn dot(xs: &[f64], ys: &[f64]) -> f64 {
     xs.iter().zip(ys).map(|(x, y)| x * y).sum()
 }
 
+/// Removes from `vector` its component along the unit vector `unit` (a no-op for a zero `unit`).
+fn project_out(vector: &mut [f64], unit: Option<&[f64]>) {
+    if let Some(unit) = unit {
+        let coefficient = dot(unit, vector);
+        for (x, u) in vector.iter_mut().zip(unit) {
+            *x -= coefficient * u;
+        }
+    }
+}
+
 /// One component by power iteration (`pca.clj`, `power-iteration`): repeat `v <- XᵀX v / |XᵀX v|`
 /// until the eigenvalue estimate `|XᵀX v|` stops changing or `max_iters` steps are done.
-fn power_iteration(data: &[Vec<f64>], max_iters: usize, start: Vec<f64>) -> Vec<f64> {
-    let n_cols = start.len();
-    let mut vector = start;
+///
+/// With `deflate_by`, `X` is the matrix with that unit component factored out of every row
+/// (`pca.clj`, `factor-matrix`), applied as `(I - ppᵀ) XᵀX (I - ppᵀ)` so the data stays sparse.
+fn power_iteration(matrix: &CenteredMatrix, max_iters: usize, deflate_by: Option<&[f64]>) -> Vec<f64> {
+    let n_cols = matrix.center.len();
+    let mut vector = vec![1.0; n_cols];
     let mut last_eigenvalue = 0.0;
     for _ in 0..=max_iters {
+        let mut input = vector.clone();
+        project_out(&mut input, deflate_by);
         // xtxr: the sum over rows of (v · row) row.
         let mut product = vec![0.0; n_cols];
-        for row in data {
-            let weight = dot(&vector, row);
-            for (p, x) in product.iter_mut().zip(row) {
-                *p += weight * x;
+        for row in &matrix.rows {
+            let weight: f64 = row.iter().map(|&(c, x)| x * input[c as usize]).sum();
+            for &(c, x) in row {
+                product[c as usize] += weight * x;
             }
         }
+        project_out(&mut product, deflate_by);
         let eigenvalue = dot(&product, &product).sqrt();
         // A zero product means no variance left: the component is the zero vector, and Pol.is's
         // normalise of a zero vector gives zero as well.
@@ -89,36 +125,18 @@ fn power_iteration(data: &[Vec<f64>], max_iters: usize, start: Vec<f64>) -> Vec<
 /// power iteration from the all-ones vector (Pol.is's own default for `power-iteration`; Pol.is's
 /// cold start uses a random vector instead, which we avoid to stay deterministic).
 pub(crate) fn pca(conversation: &Conversation, max_iters: usize) -> Pca {
-    let data = imputed_matrix(conversation);
-    let n_rows = data.len();
-    let n_cols = conversation.statements().len();
-    let center: Vec<f64> =
-        (0..n_cols).map(|c| data.iter().map(|row| row[c]).sum::<f64>() / n_rows as f64).collect();
-    // Centered in place: the imputed matrix is not needed afterwards, and on a large conversation
-    // (33,422 x 783) a second copy would cost 200 MB.
-    let mut centered = data;
-    for row in &mut centered {
-        for (x, m) in row.iter_mut().zip(&center) {
-            *x -= m;
-        }
-    }
-    let first = power_iteration(&centered, max_iters, vec![1.0; n_cols]);
-    // factor-matrix: remove the first component from every row (Gram-Schmidt), unless it is zero.
-    let norm_squared = dot(&first, &first);
-    if norm_squared != 0.0 {
-        for row in &mut centered {
-            let coefficient = dot(&first, row) / norm_squared;
-            for (x, f) in row.iter_mut().zip(&first) {
-                *x -= coefficient * f;
-            }
-        }
-    }
+    let matrix = centered_matrix(conversation);
+    let n_rows = matrix.rows.len();
+    let n_cols = matrix.center.len();
+    let first = power_iteration(&matrix, max_iters, None);
     // Pol.is finds min(2, n_rows, n_cols) components; a missing one is a zero vector here.
     let second = if n_rows.min(n_cols) >= 2 {
-        power_iteration(&centered, max_iters, vec![1.0; n_cols])
+        let is_zero = first.iter().all(|&x| x == 0.0);
+        power_iteration(&matrix, max_iters, (!is_zero).then_some(first.as_slice()))
     } else {
         vec![0.0; n_cols]
     };
+    let center = matrix.center;
     let comps = [first, second];
     // pca-project-cmnts: statement i projected as a participant with a single -1 (agree) on i.
     let scale = (n_cols as f64).sqrt();
