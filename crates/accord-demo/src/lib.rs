@@ -86,7 +86,7 @@ pub fn demonstration_edits(base: &Document) -> Result<Vec<Edit>, DemoError> {
         replace(
             "sec_3__obj_15__para_1__point_c",
             "service points at local level",
-            "service points at local level, designed and run with municipalities,",
+            "service points at local level, designed and run with municipalities",
         )?,
         replace(
             "sec_3__obj_1__para_1__point_a",

@@ -1,1 +1,28 @@
-fn main() {}
+//! The `accord` command: parses arguments and calls the library crates, nothing more.
+//!
+//! Exit codes: 0 success; 1 failure of the machine (database unreachable, file not writable); 2 usage error;
+//! 3 invalid input (a file that is not UTF-8, not XML, not Akoma Ntoso); 4 not found (unknown draft or
+//! revision); 5 conflict (revisions of different drafts, a clashing slug).
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("accord: cannot start the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(cli::run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("accord: {:#}", failure.error);
+            ExitCode::from(failure.code)
+        }
+    }
+}

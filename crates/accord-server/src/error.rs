@@ -1,0 +1,133 @@
+//! The one error type at the web edge. Each variant says its status; [`ApiError`] answers JSON and
+//! [`PageError`] an HTML page. Database and internal errors become a 500 whose detail is logged, never sent.
+
+use accord_store::StoreError;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+/// What went wrong while answering a request.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 404: the thing asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// 400: the request is malformed (a query parameter that does not parse).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 409: the request clashes with what is stored.
+    #[error("{0}")]
+    Conflict(String),
+    /// 422: the request is well-formed but a field's value is wrong; names the field.
+    #[error("{field}: {message}")]
+    Unprocessable {
+        /// The field (JSON pointer or form field name).
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// 500: a failure of ours; the detail goes to the log only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl Error {
+    /// A 422 for `field`.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Unprocessable { field: field.into(), message: message.into() }
+    }
+
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn public_message(&self) -> String {
+        if let Error::Internal(detail) = self {
+            tracing::error!(%detail, "internal error");
+        }
+        self.to_string()
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Error {
+        match error {
+            StoreError::NotFound { .. } => Error::NotFound(error.to_string()),
+            StoreError::Conflict { .. } => Error::Conflict(error.to_string()),
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The JSON body of an error answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The HTTP status code.
+    pub status: u16,
+    /// What is wrong, in a sentence.
+    pub message: String,
+    /// The field that is wrong, for 422 answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// An [`Error`] answered as JSON, for the API.
+#[derive(Debug)]
+pub struct ApiError(pub Error);
+
+impl<E: Into<Error>> From<E> for ApiError {
+    fn from(error: E) -> ApiError {
+        ApiError(error.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let field = match &self.0 {
+            Error::Unprocessable { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let body = ErrorBody { status: status.as_u16(), message: self.0.public_message(), field };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// An [`Error`] answered as an HTML page, for the web pages.
+#[derive(Debug)]
+pub struct PageError(pub Error);
+
+impl<E: Into<Error>> From<E> for PageError {
+    fn from(error: E) -> PageError {
+        PageError(error.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let page = crate::pages::ErrorPage {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("Error").to_owned(),
+            message: self.0.public_message(),
+        };
+        match askama::Template::render(&page) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, page.message).into_response(),
+        }
+    }
+}
+
+impl From<askama::Error> for Error {
+    fn from(error: askama::Error) -> Error {
+        Error::Internal(format!("template: {error}"))
+    }
+}

@@ -1,0 +1,59 @@
+//! The list of processes (with the offer to load the demonstration on an empty database) and one process.
+
+use super::html;
+use crate::error::PageError;
+use crate::AppState;
+use accord_store::{Draft, Process, Track};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, Redirect};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    processes: Vec<Process>,
+}
+
+#[derive(Template)]
+#[template(path = "process.html")]
+struct ProcessPage {
+    process: Process,
+    tracks: Vec<(Track, Vec<Draft>)>,
+}
+
+/// The error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    /// The HTTP status code.
+    pub status: u16,
+    /// Its reason phrase.
+    pub reason: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// `GET /`: every process; on an empty database, the offer to load the demonstration.
+pub async fn processes(State(state): State<AppState>) -> Result<Html<String>, PageError> {
+    html(&Home { processes: state.store.processes().await? })
+}
+
+/// `POST /demo`: loads the demonstration process (once) and goes back to the list.
+pub async fn load_demo(State(state): State<AppState>) -> Result<Redirect, PageError> {
+    accord_demo::load(&state.store).await.map_err(|error| crate::Error::Internal(error.to_string()))?;
+    Ok(Redirect::to("/processes/gcm"))
+}
+
+/// `GET /processes/{process_id}`: a process with its tracks and drafts.
+pub async fn process(
+    State(state): State<AppState>,
+    Path(process_id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let process = state.store.process(&process_id).await?;
+    let mut tracks = Vec::new();
+    for track in state.store.tracks(&process_id).await? {
+        let drafts = state.store.drafts(&track.track_id).await?;
+        tracks.push((track, drafts));
+    }
+    html(&ProcessPage { process, tracks })
+}

@@ -1,0 +1,102 @@
+//! A revision's full text, one paragraph across revisions, and a revision's downloads.
+
+use super::html;
+use crate::error::{Error, PageError};
+use crate::export::{self, File, Format};
+use crate::view::{RevisionView, TextRow};
+use crate::AppState;
+use accord_store::{Draft, Process, RevisionRef};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+
+#[derive(Template)]
+#[template(path = "revision.html")]
+struct FullText {
+    process: Process,
+    draft: Draft,
+    revision: RevisionView,
+    number: i64,
+    symbol: Option<String>,
+    base: String,
+    links: bool,
+    rows: Vec<TextRow>,
+}
+
+#[derive(Template)]
+#[template(path = "paragraph.html")]
+struct ParagraphPage {
+    draft: Draft,
+    revision: RevisionView,
+    eid: String,
+    paragraph: TextRow,
+    history: Vec<(RevisionView, TextRow)>,
+}
+
+/// Parses the `{number}` of a path into a revision of `draft_id`.
+pub(super) fn revision_ref(draft_id: &str, number: &str) -> Result<RevisionRef, Error> {
+    format!("{draft_id}/{number}")
+        .parse()
+        .map_err(|error: accord_store::revision::RevisionRefError| Error::NotFound(error.to_string()))
+}
+
+/// `GET /drafts/{draft_id}/revisions/{number}`: the whole text, each element linked by its eId.
+pub async fn full_text(
+    State(state): State<AppState>,
+    Path((draft_id, number)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    let revision_ref = revision_ref(&draft_id, &number)?;
+    let (process, _track, draft) = state.store.draft_context(&draft_id).await?;
+    let revision = state.store.revision(&revision_ref).await?;
+    let summary = &revision.summary;
+    html(&FullText {
+        process,
+        base: format!("/drafts/{}/revisions/{}", draft.draft_id, summary.number),
+        draft,
+        number: summary.number,
+        revision: RevisionView::from(summary),
+        symbol: revision.document.meta().source_symbol.clone(),
+        links: true,
+        rows: revision.document.units().iter().map(TextRow::from).collect(),
+    })
+}
+
+/// `GET /drafts/{draft_id}/revisions/{number}/paragraphs/{eid}`: one element and its text in every revision.
+pub async fn paragraph(
+    State(state): State<AppState>,
+    Path((draft_id, number, eid)): Path<(String, String, String)>,
+) -> Result<Html<String>, PageError> {
+    let revision_ref = revision_ref(&draft_id, &number)?;
+    let draft = state.store.draft(&draft_id).await?;
+    let summary = state.store.revision_summary(&revision_ref).await?;
+    let paragraph = state.store.paragraph(&revision_ref, &eid).await?;
+    let revisions = state.store.revisions(&draft_id).await?;
+    let history = state
+        .store
+        .paragraph_history(&draft_id, &eid)
+        .await?
+        .iter()
+        .filter_map(|item| {
+            let revision = revisions.iter().find(|revision| revision.number == item.number)?;
+            Some((RevisionView::from(revision), TextRow::from(item)))
+        })
+        .collect();
+    html(&ParagraphPage {
+        draft,
+        revision: RevisionView::from(&summary),
+        eid,
+        paragraph: TextRow::from(&paragraph),
+        history,
+    })
+}
+
+/// `GET /drafts/{draft_id}/revisions/{number}/export/{format}`: the revision as a file.
+pub async fn export(
+    State(state): State<AppState>,
+    Path((draft_id, number, format)): Path<(String, String, String)>,
+) -> Result<File, PageError> {
+    let revision_ref = revision_ref(&draft_id, &number)?;
+    let format: Format =
+        format.parse().map_err(|_| Error::NotFound(format!("no export format `{format}`")))?;
+    Ok(export::revision_file(&state.store, &revision_ref, format).await?)
+}

@@ -1,0 +1,64 @@
+//! Whole, standalone HTML files of a revision and of a redline, for downloads and for `accord export` and
+//! `accord redline --format html`: the same rows and styles as the pages, without site navigation.
+
+use crate::view::{redline_rows, RedlineRow, TextRow};
+use accord_text::redline::{Counts, Redline};
+use accord_text::Document;
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "export_revision.html")]
+struct RevisionFile<'a> {
+    title: &'a str,
+    revision_label: &'a str,
+    date: String,
+    author: &'a str,
+    symbol: Option<&'a str>,
+    rows: Vec<TextRow>,
+    links: bool,
+    base: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "export_redline.html")]
+struct RedlineFile<'a> {
+    title: &'a str,
+    old_label: &'a str,
+    new_label: &'a str,
+    counts: Counts,
+    rows: Vec<RedlineRow>,
+}
+
+/// The revision as one HTML file.
+///
+/// # Errors
+/// When the template fails to render (a bug).
+pub fn revision_html(document: &Document) -> Result<String, askama::Error> {
+    let meta = document.meta();
+    RevisionFile {
+        title: &meta.title,
+        revision_label: &meta.version,
+        date: meta.expression_date.to_string(),
+        author: &meta.author,
+        symbol: meta.source_symbol.as_deref(),
+        rows: document.units().iter().map(TextRow::from).collect(),
+        links: false,
+        base: "",
+    }
+    .render()
+}
+
+/// The redline between `old` and `new` as one HTML file, every element shown.
+///
+/// # Errors
+/// When the template fails to render (a bug).
+pub fn redline_html(old: &Document, new: &Document, redline: &Redline) -> Result<String, askama::Error> {
+    RedlineFile {
+        title: &new.meta().title,
+        old_label: &old.meta().version,
+        new_label: &new.meta().version,
+        counts: redline.counts(),
+        rows: redline_rows(redline, true),
+    }
+    .render()
+}

@@ -1,0 +1,366 @@
+//! The subcommands: their arguments (clap) and what each calls.
+
+use accord_store::{Draft, NewProcess, NewRevision, Process, RevisionRef, Store, StoreError, Track};
+use accord_text::{akn, redline, Document};
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// accord: the workspace where an international compact is negotiated.
+#[derive(Debug, Parser)]
+#[command(name = "accord", version, about, after_help = EXIT_CODES)]
+pub struct Args {
+    /// The database: `sqlite:FILE` (created if missing) or `postgres://USER@HOST/DB`.
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = "sqlite:accord.db")]
+    database: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 failure (database, file system); 2 usage error; \
+3 invalid input file; 4 unknown draft or revision; 5 conflict.";
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the workspace (pages and JSON API) over HTTP.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the demonstration process (the Global Compact for Migration) if it is not loaded.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the demonstration process into the database.
+    Demo,
+    /// Import an Akoma Ntoso 3.0 file as the next revision of a draft (a new draft if it does not exist).
+    Import {
+        /// The Akoma Ntoso XML file.
+        file: PathBuf,
+        /// The draft's slug; by default the document's FRBR number.
+        #[arg(long)]
+        draft: Option<String>,
+        /// The revision's label (default: the document's FRBRversionNumber).
+        #[arg(long)]
+        label: Option<String>,
+        /// The revision's date, YYYY-MM-DD (default: the document's expression date).
+        #[arg(long)]
+        date: Option<String>,
+        /// Who issued the revision (default: the document's expression author).
+        #[arg(long)]
+        author: Option<String>,
+        /// What the revision is, in a sentence.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Write a revision as a file.
+    Export {
+        /// The revision: DRAFT/NUMBER (gcm/1), DRAFT/latest or DRAFT.
+        revision: RevisionRef,
+        /// The file format.
+        #[arg(long, value_enum)]
+        format: RevisionFormat,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Show the redline between two revisions of one draft.
+    Redline {
+        /// The older revision, DRAFT/NUMBER.
+        from: RevisionRef,
+        /// The newer revision, DRAFT/NUMBER.
+        to: RevisionRef,
+        /// The output format.
+        #[arg(long, value_enum, default_value = "term")]
+        format: RedlineFormat,
+        /// Colour in the terminal format: auto (when writing to a terminal), always, never.
+        #[arg(long, value_enum, default_value = "auto")]
+        color: Color,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// List the revisions of a draft.
+    Revisions {
+        /// The draft's slug.
+        draft: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RevisionFormat {
+    Akn,
+    Docx,
+    Html,
+    Md,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RedlineFormat {
+    Term,
+    Html,
+    Akn,
+    Docx,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// A failed command: the error and the exit code that says what kind of failure it was.
+pub struct Failure {
+    /// What went wrong, with context.
+    pub error: anyhow::Error,
+    /// The exit code.
+    pub code: u8,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(error: E) -> Failure {
+        let error = error.into();
+        let code = exit_code(&error);
+        Failure { error, code }
+    }
+}
+
+fn exit_code(error: &anyhow::Error) -> u8 {
+    for cause in error.chain() {
+        if let Some(store_error) = cause.downcast_ref::<StoreError>() {
+            return match store_error {
+                StoreError::NotFound { .. } => 4,
+                StoreError::Conflict { .. } => 5,
+                _ => 1,
+            };
+        }
+        if cause.downcast_ref::<akn::AknError>().is_some() {
+            return 3;
+        }
+        if let Some(InputError(code, _)) = cause.downcast_ref::<InputError>() {
+            return *code;
+        }
+    }
+    1
+}
+
+/// An error in what the user gave, with its exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("{1}")]
+struct InputError(u8, String);
+
+/// Runs the parsed command.
+pub async fn run(args: Args) -> Result<(), Failure> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let open = || async {
+        Store::open(&args.database).await.with_context(|| format!("opening the database {}", args.database))
+    };
+    match args.command {
+        Command::Serve { bind, demo } => {
+            let store = open().await?;
+            if demo {
+                accord_demo::load(&store).await.context("loading the demonstration process")?;
+            }
+            let listener =
+                tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("listening on {bind}"))?;
+            let address = listener.local_addr()?;
+            tracing::info!(database = %args.database, "accord serves http://{address}/");
+            eprintln!("accord: serving http://{address}/ (database {})", args.database);
+            let shutdown = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            accord_server::serve(store, listener, shutdown).await.context("serving")?;
+        }
+        Command::Demo => {
+            let store = open().await?;
+            accord_demo::load(&store).await.context("loading the demonstration process")?;
+            println!("the demonstration process is loaded: draft `{}`", accord_demo::DRAFT_ID);
+        }
+        Command::Import { file, draft, label, date, author, note } => {
+            let document = read_akn(&file)?;
+            let store = open().await?;
+            let document = with_overrides(document, label, date, author)?;
+            let draft_id = match draft {
+                Some(draft) => draft,
+                None => slug(&document.meta().work_number),
+            };
+            ensure_draft(&store, &draft_id, &document).await?;
+            let summary = store
+                .add_revision(&draft_id, &NewRevision { document, is_demo: false, note })
+                .await
+                .with_context(|| format!("storing {}", file.display()))?;
+            println!("{}/{}\t{}\t{}", summary.draft_id, summary.number, summary.label, summary.date);
+        }
+        Command::Export { revision, format, output } => {
+            let store = open().await?;
+            let bytes = match format {
+                RevisionFormat::Akn => store.revision_akn(&revision).await?.into_bytes(),
+                RevisionFormat::Docx => {
+                    let revision = store.revision(&revision).await?;
+                    accord_docx::revision_docx(&revision.document)?
+                }
+                RevisionFormat::Html => {
+                    accord_server::render::revision_html(&store.revision(&revision).await?.document)?
+                        .into_bytes()
+                }
+                RevisionFormat::Md => {
+                    accord_text::markdown::to_markdown(&store.revision(&revision).await?.document)
+                        .into_bytes()
+                }
+            };
+            write_output(output.as_deref(), &bytes, matches!(format, RevisionFormat::Docx))?;
+        }
+        Command::Redline { from, to, format, color, output } => {
+            if from.draft_id != to.draft_id {
+                return Err(InputError(
+                    5,
+                    format!(
+                        "a redline compares revisions of one draft; `{from}` is of draft `{}` and `{to}` of \
+                         draft `{}`",
+                        from.draft_id, to.draft_id
+                    ),
+                )
+                .into());
+            }
+            let store = open().await?;
+            let old = store.revision(&from).await?;
+            let new = store.revision(&to).await?;
+            let redline = redline::redline(&old.document, &new.document);
+            let bytes = match format {
+                RedlineFormat::Term => {
+                    let color = match color {
+                        Color::Always => true,
+                        Color::Never => false,
+                        Color::Auto => output.is_none() && std::io::stdout().is_terminal(),
+                    };
+                    redline::render_term(&redline, color).into_bytes()
+                }
+                RedlineFormat::Html => {
+                    accord_server::render::redline_html(&old.document, &new.document, &redline)?.into_bytes()
+                }
+                RedlineFormat::Akn => redline::to_akn(&old.document, &new.document, &redline).into_bytes(),
+                RedlineFormat::Docx => {
+                    let date = time::OffsetDateTime::new_utc(new.summary.date, time::Time::MIDNIGHT);
+                    accord_docx::redline_docx(
+                        &old.document,
+                        &new.document,
+                        &redline,
+                        &new.summary.author,
+                        date,
+                    )?
+                }
+            };
+            write_output(output.as_deref(), &bytes, matches!(format, RedlineFormat::Docx))?;
+        }
+        Command::Revisions { draft } => {
+            let store = open().await?;
+            for revision in store.revisions(&draft).await? {
+                let demo = if revision.is_demo { "\t(demonstration)" } else { "" };
+                println!(
+                    "{}/{}\t{}\t{}\t{}{demo}",
+                    revision.draft_id, revision.number, revision.label, revision.date, revision.author
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads and parses an Akoma Ntoso file; errors name the file.
+fn read_akn(file: &Path) -> Result<Document, Failure> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    akn::from_bytes(&bytes).with_context(|| format!("{}", file.display())).map_err(Failure::from)
+}
+
+fn with_overrides(
+    document: Document,
+    label: Option<String>,
+    date: Option<String>,
+    author: Option<String>,
+) -> Result<Document, Failure> {
+    let mut meta = document.meta().clone();
+    if let Some(label) = label {
+        meta.version = label;
+    }
+    if let Some(date) = date {
+        meta.expression_date =
+            time::Date::parse(&date, time::macros::format_description!("[year]-[month]-[day]"))
+                .map_err(|_| InputError(2, format!("--date `{date}` is not a date: expected YYYY-MM-DD")))?;
+    }
+    if let Some(author) = author {
+        meta.author = author;
+    }
+    if meta.version.trim().is_empty() {
+        meta.version = "Imported".to_owned();
+    }
+    Ok(document.with_meta(meta))
+}
+
+/// Creates a process, track and draft for `draft_id` when the draft does not exist.
+async fn ensure_draft(store: &Store, draft_id: &str, document: &Document) -> Result<(), Failure> {
+    match store.draft(draft_id).await {
+        Ok(_) => return Ok(()),
+        Err(StoreError::NotFound { .. }) => {}
+        Err(error) => return Err(error.into()),
+    }
+    let title = document.meta().title.clone();
+    store
+        .create_process(&NewProcess {
+            process: Process {
+                process_id: draft_id.to_owned(),
+                title: title.clone(),
+                description: format!("Imported from Akoma Ntoso ({}).", akn::work_uri(document.meta())),
+                is_demo: false,
+            },
+            tracks: vec![(
+                Track {
+                    track_id: draft_id.to_owned(),
+                    process_id: draft_id.to_owned(),
+                    title: "Main".to_owned(),
+                },
+                vec![Draft { draft_id: draft_id.to_owned(), track_id: draft_id.to_owned(), title }],
+            )],
+        })
+        .await
+        .with_context(|| format!("creating draft `{draft_id}`"))?;
+    Ok(())
+}
+
+/// A URL-safe slug of `text`: lower-case ASCII letters, digits and `-`.
+fn slug(text: &str) -> String {
+    let slug: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() {
+        "imported".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// Writes to the file or to standard output; refuses to write a binary file to a terminal.
+fn write_output(output: Option<&Path>, bytes: &[u8], binary: bool) -> Result<(), Failure> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        }
+        None => {
+            if binary && std::io::stdout().is_terminal() {
+                return Err(InputError(2, "a Word file is binary: give --output FILE".to_owned()).into());
+            }
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(bytes).context("writing to standard output")?;
+            stdout.flush().context("writing to standard output")?;
+        }
+    }
+    Ok(())
+}
