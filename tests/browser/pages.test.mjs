@@ -1,0 +1,104 @@
+// The browser test: Debian's Chromium, driven by playwright-core, goes through the pages as a person would:
+// the home page, the demonstration process, a draft's history, a revision's text, and a redline chosen in the
+// form. It starts the real `accord` binary (built by `cargo build -p accord`) on a fresh SQLite database.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const binary = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'accord');
+const port = 18000 + Math.floor(Math.random() * 1000);
+const base = `http://127.0.0.1:${port}`;
+let server;
+let browser;
+let workDir;
+
+async function waitForServer() {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      const response = await fetch(`${base}/`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`accord did not answer on ${base}`);
+}
+
+before(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'accord-browser-'));
+  server = spawn(binary, ['--database', `sqlite:${join(workDir, 'accord.db')}`, 'serve', '--bind', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForServer();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+test('an empty workspace offers the demonstration, and loading it shows the process', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  assert.equal(await page.locator('h1').innerText(), 'Negotiation processes');
+  await page.getByRole('button', { name: 'Load the demonstration process' }).click();
+  await page.waitForURL(`${base}/processes/gcm`);
+  assert.equal(await page.locator('h1').innerText(), 'Global Compact for Safe, Orderly and Regular Migration');
+  assert.match(await page.getByRole('note').innerText(), /Demonstration/);
+  await page.close();
+});
+
+test('a person reads the real text and follows a paragraph by its eId', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/processes/gcm`);
+  await page.getByRole('link', { name: 'Global Compact for Safe, Orderly and Regular Migration' }).click();
+  await page.getByRole('link', { name: 'Zero draft', exact: true }).click();
+  assert.match(await page.locator('h1').innerText(), /Zero draft/);
+  assert.equal(await page.getByRole('note').count(), 0, 'the real text carries no demonstration notice');
+  const objective15 = page.locator('[id="sec_3__obj_15"]');
+  assert.equal(await objective15.innerText().then((text) => text.replace('¶', '').trim()),
+    'Objective 15: Provide access to basic services for migrants');
+  const pointC = page.locator('[id="sec_3__obj_15__para_1__point_c"]');
+  assert.match(await pointC.innerText(), /^\(c\)\s*Establish and strengthen holistic and easily accessible service points at local level/);
+  assert.equal(await page.locator('.point').count(), 187);
+  // The skip link is the first thing the keyboard reaches.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+  await page.close();
+});
+
+test('a person picks two revisions in the form and sees the redline marked without colour alone', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/drafts/gcm`);
+  await page.getByLabel('From revision').selectOption('0');
+  await page.getByLabel('To revision').selectOption('1');
+  await page.getByRole('button', { name: 'Show the redline' }).click();
+  await page.waitForURL(/\/drafts\/gcm\/redline\?from=0&to=1/);
+  assert.equal(await page.locator('h1').innerText(), 'Redline: Zero draft → Rev.1');
+  assert.match(await page.getByRole('note').innerText(), /Demonstration/);
+  assert.match(await page.locator('main').innerText(), /1 inserted, 1 deleted, 4 modified, 1 moved/);
+  const inserted = page.locator('ins', { hasText: 'together with local and regional authorities' });
+  assert.equal(await inserted.count(), 1);
+  const style = await inserted.evaluate((element) => getComputedStyle(element).textDecorationLine);
+  assert.equal(style, 'underline');
+  const deleted = page.locator('del', { hasText: 'local,' }).first();
+  assert.equal(await deleted.evaluate((element) => getComputedStyle(element).textDecorationLine), 'line-through');
+  // Screen readers are told, in words, what was inserted.
+  assert.match(await inserted.textContent(), /\[inserted: /);
+  assert.match(await page.locator('[id="sec_3__obj_15__para_1__point_cbis"]').innerText(), /inserted/);
+  assert.match(await page.locator('[id="sec_3__obj_4__para_1__point_g"]').innerText(), /moved from \(g\)/);
+  await page.screenshot({ path: join(workDir, 'redline.png'), fullPage: false });
+  await page.close();
+});
