@@ -184,8 +184,8 @@ pub fn new_side(segments: &[Inline]) -> String {
         .collect()
 }
 
-/// The word diff of two texts as segments, with `similar` over Unicode words (UAX #29 word boundaries:
-/// words, and the white space and punctuation between them as tokens of their own).
+/// The word diff of two texts as segments, with `similar`'s Myers diff over tokens: runs of letters and
+/// digits (a word, `2030`), runs of white space, and each other character (`,`, `-`, `(`) alone.
 ///
 /// White space standing between two changes joins them, so that `a b` → `c d` reads as one deletion and
 /// one insertion rather than two of each; within such a run the deletion comes first. Equal texts give one
@@ -200,7 +200,9 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Inline> {
     if new.is_empty() {
         return vec![Inline::Del(old.to_owned())];
     }
-    let diff = TextDiff::configure().algorithm(Algorithm::Myers).diff_unicode_words(old, new);
+    let old_tokens = tokens(old);
+    let new_tokens = tokens(new);
+    let diff = TextDiff::configure().algorithm(Algorithm::Myers).diff_slices(&old_tokens, &new_tokens);
     let mut runs: Vec<(ChangeTag, String)> = Vec::new();
     for change in diff.iter_all_changes() {
         match runs.last_mut() {
@@ -243,6 +245,42 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Inline> {
         }
     }
     segments
+}
+
+/// A text cut into tokens that join back into it: runs of letters and digits (words and numbers), runs
+/// of white space, and every other character (punctuation) alone.
+fn tokens(text: &str) -> Vec<&str> {
+    #[derive(PartialEq)]
+    enum Kind {
+        Word,
+        Space,
+        Other,
+    }
+    let kind = |character: char| {
+        if character.is_alphanumeric() {
+            Kind::Word
+        } else if character.is_whitespace() {
+            Kind::Space
+        } else {
+            Kind::Other
+        }
+    };
+    let mut tokens = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<Kind> = None;
+    for (offset, character) in text.char_indices() {
+        let current = kind(character);
+        let joins = previous.as_ref().is_some_and(|previous| *previous == current && current != Kind::Other);
+        if !joins && offset > start {
+            tokens.push(&text[start..offset]);
+            start = offset;
+        }
+        previous = Some(current);
+    }
+    if start < text.len() {
+        tokens.push(&text[start..]);
+    }
+    tokens
 }
 
 /// The redline from `old` to `new`: every element of both revisions in the reading order of `new`, with
