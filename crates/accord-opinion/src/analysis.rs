@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::clusters::{base_clusters, group_clusters, BaseCluster, GroupCluster};
+use crate::clusters::{base_clusters, group_clusters, BaseCluster, GroupCluster, GroupKSmoother};
 use crate::conversation::{Conversation, ParticipantId, StatementId};
 use crate::hash_order::clojure_order_key;
 use crate::pca::{pca, project_participants, Pca};
@@ -68,6 +68,9 @@ pub struct Analysis {
     pub group_clusters: Vec<GroupCluster>,
     /// The silhouette of each number of groups tried, `(k, silhouette)`; empty when groups were given.
     pub group_k_silhouettes: Vec<(usize, f64)>,
+    /// The state that smooths the number of groups over updates, to pass to the next
+    /// [`analyze_continuing`]; `None` when groups were given.
+    pub group_k_smoother: Option<GroupKSmoother>,
     /// Per-statement counts per base cluster (Pol.is `votes-base`).
     pub votes_base: BTreeMap<StatementId, VotesBase>,
     /// Per-group counts, in group order (Pol.is `group-votes`).
@@ -157,19 +160,34 @@ fn in_conv(conversation: &Conversation, settings: &CheckedSettings) -> Vec<Parti
     in_conv
 }
 
-/// Runs the whole pipeline from a cold start.
+/// Runs the whole pipeline from a cold start: [`analyze_continuing`] without a previous update.
 ///
 /// Deterministic; degenerate conversations give a result without NaN: one participant makes one
 /// group, all-pass or single-row data give zero components and every participant at the origin.
 pub fn analyze(conversation: &Conversation, settings: &CheckedSettings) -> Analysis {
+    analyze_continuing(conversation, settings, None)
+}
+
+/// Runs the whole pipeline, carrying over the previous update's [`GroupKSmoother`] so the number of
+/// groups changes only after [`crate::Settings::group_k_buffer`] updates agree on it. Components,
+/// clusters and `in_conv` still start cold (Pol.is warm-starts them too; we do not).
+pub fn analyze_continuing(
+    conversation: &Conversation,
+    settings: &CheckedSettings,
+    previous: Option<&GroupKSmoother>,
+) -> Analysis {
     let pca = pca(conversation, settings.get().pca_iters);
     let positions = project_participants(conversation, &pca);
     let in_conv = in_conv(conversation, settings);
     let row_of = row_index(conversation);
     let in_conv_positions: Vec<[f64; 2]> = in_conv.iter().map(|p| positions[row_of[p]]).collect();
     let base = base_clusters(&in_conv, &in_conv_positions, settings.get().base_k, settings.get().base_iters);
-    let (groups, silhouettes) = group_clusters(&base, settings.get().max_group_k, settings.get().group_iters);
-    downstream(conversation, pca, positions, in_conv, base, groups, silhouettes)
+    let settings = settings.get();
+    let (groups, silhouettes, smoother) =
+        group_clusters(&base, settings.max_group_k, settings.group_iters, previous, settings.group_k_buffer);
+    let mut analysis = downstream(conversation, pca, positions, in_conv, base, groups, silhouettes);
+    analysis.group_k_smoother = smoother;
+    analysis
 }
 
 /// Runs the pipeline with the clustering given instead of computed: PCA, projections and `in_conv`
@@ -336,6 +354,7 @@ fn downstream(
         base_clusters: base,
         group_clusters: groups,
         group_k_silhouettes,
+        group_k_smoother: None,
         votes_base,
         group_votes,
         repness,

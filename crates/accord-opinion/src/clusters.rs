@@ -175,33 +175,69 @@ pub(crate) fn base_clusters(
         .collect()
 }
 
+/// Pol.is's `group-k-smoother` (`conversation.clj`): the number of groups changes only after the
+/// same new best k has been seen `group_k_buffer` updates in a row, so groups do not flicker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupKSmoother {
+    /// The best k (largest silhouette) of the latest update.
+    pub last_k: usize,
+    /// How many updates in a row found that best k.
+    pub last_k_count: usize,
+    /// The k in use.
+    pub smoothed_k: usize,
+}
+
+impl GroupKSmoother {
+    /// The state after an update whose best k is `this_k`: the count grows while the best k stays
+    /// the same, and the k in use switches once the count reaches `group_k_buffer`. Without a
+    /// previous state (a cold start), the k in use is `this_k`.
+    pub fn update(previous: Option<&GroupKSmoother>, this_k: usize, group_k_buffer: usize) -> GroupKSmoother {
+        let same = previous.is_some_and(|p| p.last_k == this_k);
+        let last_k_count = if same { previous.map_or(0, |p| p.last_k_count) + 1 } else { 1 };
+        let smoothed_k =
+            if last_k_count >= group_k_buffer { this_k } else { previous.map_or(this_k, |p| p.smoothed_k) };
+        GroupKSmoother { last_k: this_k, last_k_count, smoothed_k }
+    }
+}
+
 /// The group clusterings tried and the chosen one (`conversation.clj`, `:group-clusterings`,
-/// `:group-clusterings-silhouettes`, and `:group-k-smoother` on a cold start, where the smoothed k
-/// is the best k of this update).
+/// `:group-clusterings-silhouettes`, `:group-k-smoother` and `:group-clusters`).
 ///
 /// Tries k in `2..=min(max_group_k, 2 + n_base / 12)` over the base centers weighted by their
-/// sizes, keeps the k of largest silhouette (the largest k among ties, as Clojure's `max-key`).
-/// Returns the chosen groups and each k's silhouette.
+/// sizes; the best k is the one of largest silhouette (the largest k among ties, as Clojure's
+/// `max-key`), and the k in use comes from [`GroupKSmoother::update`]. When the smoothed k was not
+/// tried in this update (Pol.is would then have no groups), the best k's clustering is used.
+/// Returns the chosen groups, each k's silhouette and the new smoother state.
 pub(crate) fn group_clusters(
     base: &[BaseCluster],
     max_group_k: usize,
     group_iters: usize,
-) -> (Vec<GroupCluster>, Vec<(usize, f64)>) {
+    previous: Option<&GroupKSmoother>,
+    group_k_buffer: usize,
+) -> (Vec<GroupCluster>, Vec<(usize, f64)>, Option<GroupKSmoother>) {
     let points: Vec<[f64; 2]> = base.iter().map(|b| b.center).collect();
     let weights: Vec<f64> = base.iter().map(|b| b.members.len() as f64).collect();
     let max_k = max_group_k.min(2 + base.len() / 12);
-    let mut best: Option<(f64, Vec<Cluster>)> = None;
+    let mut clusterings = Vec::new();
     let mut silhouettes = Vec::new();
     for k in 2..=max_k {
         let clusters = kmeans(&points, k, group_iters, Some(&weights));
-        let score = silhouette(&points, &clusters);
-        silhouettes.push((k, score));
-        if best.as_ref().is_none_or(|(best_score, _)| score >= *best_score) {
-            best = Some((score, clusters));
-        }
+        silhouettes.push((k, silhouette(&points, &clusters)));
+        clusterings.push((k, clusters));
     }
-    let groups = best
-        .map(|(_, clusters)| clusters)
+    let best_k = silhouettes
+        .iter()
+        .fold(None, |best: Option<(usize, f64)>, &(k, score)| match best {
+            Some((_, best_score)) if score < best_score => best,
+            _ => Some((k, score)),
+        })
+        .map(|(k, _)| k);
+    let smoother = best_k.map(|k| GroupKSmoother::update(previous, k, group_k_buffer));
+    let chosen = smoother
+        .and_then(|s| clusterings.iter().position(|(k, _)| *k == s.smoothed_k))
+        .or_else(|| best_k.and_then(|b| clusterings.iter().position(|(k, _)| *k == b)));
+    let groups = chosen
+        .map(|i| clusterings.swap_remove(i).1)
         .unwrap_or_default()
         .into_iter()
         .map(|c| GroupCluster {
@@ -210,12 +246,24 @@ pub(crate) fn group_clusters(
             center: c.center,
         })
         .collect();
-    (groups, silhouettes)
+    (groups, silhouettes, smoother)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_number_of_groups_changes_only_after_the_buffer_of_updates() {
+        let mut state = GroupKSmoother::update(None, 3, 4);
+        assert_eq!(state.smoothed_k, 3, "a cold start takes the best k");
+        for update in 1..=3 {
+            state = GroupKSmoother::update(Some(&state), 2, 4);
+            assert_eq!(state.smoothed_k, 3, "update {update} with best k 2 keeps 3");
+        }
+        state = GroupKSmoother::update(Some(&state), 2, 4);
+        assert_eq!((state.smoothed_k, state.last_k_count), (2, 4), "the fourth update in a row switches");
+    }
 
     #[test]
     fn two_far_apart_pairs_make_two_clusters_with_their_means_as_centers() {

@@ -56,10 +56,10 @@ mod settings;
 pub mod stats;
 
 pub use analysis::{
-    analyze, analyze_with_groups, comment_priority, Analysis, GivenClustering, GivenClusteringError,
-    GroupVotes, VoteCounts, VotesBase,
+    analyze, analyze_continuing, analyze_with_groups, comment_priority, Analysis, GivenClustering,
+    GivenClusteringError, GroupVotes, VoteCounts, VotesBase,
 };
-pub use clusters::{BaseCluster, GroupCluster};
+pub use clusters::{BaseCluster, GroupCluster, GroupKSmoother};
 pub use conversation::{
     Conversation, ConversationError, Moderation, ParticipantId, SignConvention, Statement, StatementId, Vote,
     VoteRow,

@@ -18,6 +18,9 @@ pub struct Settings {
     pub base_iters: usize,
     /// Largest number of groups tried (Pol.is `max-k`). Default 5; at least 2.
     pub max_group_k: usize,
+    /// Updates in a row that must find the same new best number of groups before it is used (Pol.is
+    /// `group-k-buffer`). Default 4. Matters only to [`crate::analyze_continuing`].
+    pub group_k_buffer: usize,
     /// Maximum k-means steps for group clusters. Default 20: Pol.is passes `:cluster-iters` to a
     /// `kmeans` that only reads `:max-iters`, so its default of 20 applies.
     pub group_iters: usize,
@@ -35,6 +38,7 @@ impl Default for Settings {
             base_k: 100,
             base_iters: 100,
             max_group_k: 5,
+            group_k_buffer: 4,
             group_iters: 20,
             min_votes_in_conv: 7,
             greedy_in_conv: 15,
