@@ -14,6 +14,21 @@
 //! [`new_side`] rebuild either text from the segments. Renderings: [`render_term`] for a terminal,
 //! [`to_akn`] for Akoma Ntoso with `ins` and `del`; the server renders HTML from the value itself.
 //!
+//! Inside an element, the words of the final text of objective 1 (b) against a revision:
+//!
+//! ```
+//! use accord_text::akn::Inline;
+//! use accord_text::redline::{diff_words, new_side, old_side};
+//!
+//! let old = "Improve international comparability and compatibility of migration statistics";
+//! let new = "Improve regional comparability of migration statistics";
+//! let segments = diff_words(old, new);
+//! assert_eq!(segments[1], Inline::Del("international".into()));
+//! assert_eq!(segments[2], Inline::Ins("regional".into()));
+//! assert_eq!(segments[4], Inline::Del(" and compatibility".into()));
+//! assert_eq!((old_side(&segments), new_side(&segments)), (old.to_owned(), new.to_owned()));
+//! ```
+//!
 //! Pure: no I/O, no clock.
 
 use crate::akn::{self, Inline};
