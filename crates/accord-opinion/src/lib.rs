@@ -13,8 +13,9 @@
 //!   are moderated out or meta. [`parse_opendata`] builds one from a Pol.is openData export.
 //! - [`Settings`] are checked into [`CheckedSettings`] (the linfa `param_guard` pattern).
 //! - [`analyze`] runs the whole pipeline from a cold start; [`analyze_with_groups`] takes the
-//!   clustering as given, so the downstream statistics can be checked on their own. Both return an
-//!   [`Analysis`].
+//!   clustering as given, so the downstream statistics can be checked on their own;
+//!   [`analyze_continuing`] carries Pol.is's [`GroupKSmoother`] from one update to the next. All
+//!   return an [`Analysis`].
 //!
 //! Sign convention: inside this crate, as inside Pol.is's math, agree is `-1`, disagree is `1` and
 //! pass is `0`. Exports and the Pol.is API use the opposite sign; [`SignConvention`] says which one
