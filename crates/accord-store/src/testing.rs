@@ -1,8 +1,8 @@
 //! Fresh stores for tests, on both databases (feature `testing`).
 //!
 //! SQLite: a private in-memory database. PostgreSQL: a new database on the server named by
-//! `ACCORD_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`), created for the test and left
-//! for the server to drop when [`drop_stale_databases`] runs at the next start.
+//! `ACCORD_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`), created for the test; the
+//! first fresh store of a test process drops those that earlier processes left ([`drop_stale_databases`]).
 
 use crate::{Backend, Result, Store};
 use sqlx::any::install_default_drivers;
@@ -32,6 +32,10 @@ pub async fn fresh_store(backend: Backend) -> Result<Store> {
                 COUNTER.fetch_add(1, Ordering::Relaxed),
                 time::OffsetDateTime::now_utc().unix_timestamp_nanos() % 1_000_000_000
             );
+            static CLEANED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+            if !CLEANED.swap(true, Ordering::SeqCst) {
+                drop_stale_databases().await?;
+            }
             let mut admin = sqlx::AnyConnection::connect(&admin_url).await?;
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
             admin.close().await?;
@@ -41,7 +45,8 @@ pub async fn fresh_store(backend: Backend) -> Result<Store> {
     }
 }
 
-/// Drops the test databases that earlier runs left on the PostgreSQL server.
+/// Drops the test databases that earlier test processes left on the PostgreSQL server (those of this process
+/// stay). Test binaries run one after another, so no other process is using them.
 ///
 /// # Errors
 /// When the server cannot be reached.
@@ -52,7 +57,8 @@ pub async fn drop_stale_databases() -> Result<()> {
         sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'accord_test_%'")
             .fetch_all(&mut admin)
             .await?;
-    for name in names {
+    let own = format!("accord_test_{}_", std::process::id());
+    for name in names.into_iter().filter(|name| !name.starts_with(&own)) {
         let _ =
             sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
     }
