@@ -8,11 +8,13 @@
 //! [`accord_text::Document`] and plain row types to its callers. Multi-step writes run in one transaction.
 #![deny(missing_docs)]
 
+pub mod event; // the record: the hash-chained log of every change of state
 pub mod process;
 pub mod revision;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use event::{Break, Event, Verification};
 pub use process::{Draft, NewProcess, Process, Track};
 pub use revision::{NewRevision, Paragraph, Revision, RevisionRef, RevisionSummary};
 
@@ -65,6 +67,14 @@ pub enum StoreError {
         field: &'static str,
         /// The value found.
         value: String,
+    },
+    /// An entry for the record is refused: an empty actor or action, or data that is not JSON.
+    #[error("cannot record `{action}`: {detail}")]
+    EventData {
+        /// The action that was to be recorded.
+        action: String,
+        /// What is wrong.
+        detail: String,
     },
     /// The migrations failed.
     #[error("migrating the database failed: {0}")]

@@ -48,12 +48,23 @@ pub struct NewProcess {
 }
 
 impl Store {
-    /// Creates a process with its tracks and drafts, all or nothing.
+    /// Creates a process with its tracks and drafts, all or nothing, recorded as done by
+    /// [`crate::event::SYSTEM_ACTOR`]; see [`Store::create_process_by`].
+    ///
+    /// # Errors
+    /// As [`Store::create_process_by`].
+    pub async fn create_process(&self, new: &NewProcess) -> Result<()> {
+        self.create_process_by(crate::event::SYSTEM_ACTOR, new).await
+    }
+
+    /// Creates a process with its tracks and drafts and its entry in the record (`process.created` by
+    /// `actor`, data: `process_id`, `title`, `is_demo` and `tracks`, each with `track_id`, `title` and
+    /// `drafts`, each with `draft_id` and `title`), all or nothing.
     ///
     /// # Errors
     /// [`StoreError::Conflict`] when a process, track or draft with one of the slugs exists;
-    /// [`StoreError::Database`] otherwise.
-    pub async fn create_process(&self, new: &NewProcess) -> Result<()> {
+    /// [`StoreError::EventData`] for an empty `actor`; [`StoreError::Database`] otherwise.
+    pub async fn create_process_by(&self, actor: &str, new: &NewProcess) -> Result<()> {
         let mut transaction = self.pool.begin().await?;
         let process = &new.process;
         sqlx::query(
@@ -86,6 +97,24 @@ impl Store {
                     .map_err(|error| conflict_or(error, "draft", &draft.draft_id))?;
             }
         }
+        let tracks: Vec<serde_json::Value> = new
+            .tracks
+            .iter()
+            .map(|(track, drafts)| {
+                let drafts: Vec<serde_json::Value> = drafts
+                    .iter()
+                    .map(|draft| serde_json::json!({ "draft_id": draft.draft_id, "title": draft.title }))
+                    .collect();
+                serde_json::json!({ "track_id": track.track_id, "title": track.title, "drafts": drafts })
+            })
+            .collect();
+        let data = serde_json::json!({
+            "process_id": process.process_id,
+            "title": process.title,
+            "is_demo": process.is_demo,
+            "tracks": tracks,
+        });
+        self.append_event(&mut transaction, actor, "process.created", &data.to_string()).await?;
         transaction.commit().await?;
         Ok(())
     }

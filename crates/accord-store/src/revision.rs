@@ -120,12 +120,29 @@ const SUMMARY_COLUMNS: &str = "draft_id, number, label, date, author, is_demo, n
 const PARAGRAPH_COLUMNS: &str = "number, eid, parent_eid, element, name, depth, position, num, heading, text";
 
 impl Store {
-    /// Stores `new` as the next revision of the draft, with its paragraphs, in one transaction.
+    /// Stores `new` as the next revision of the draft, with its paragraphs, in one transaction, recorded as
+    /// done by [`crate::event::SYSTEM_ACTOR`]; see [`Store::add_revision_by`].
+    ///
+    /// # Errors
+    /// As [`Store::add_revision_by`].
+    pub async fn add_revision(&self, draft_id: &str, new: &NewRevision) -> Result<RevisionSummary> {
+        self.add_revision_by(crate::event::SYSTEM_ACTOR, draft_id, new).await
+    }
+
+    /// Stores `new` as the next revision of the draft, with its paragraphs and its entry in the record
+    /// (`revision.published` by `actor`, data: `draft_id`, `number`, `label`, `date`, `author`, `is_demo` and
+    /// `akn_sha256`, the SHA-256 of the stored Akoma Ntoso text), in one transaction.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] when the draft does not exist; [`StoreError::Conflict`] when another revision
-    /// took the number at the same moment; [`StoreError::Database`] otherwise. Nothing is stored on error.
-    pub async fn add_revision(&self, draft_id: &str, new: &NewRevision) -> Result<RevisionSummary> {
+    /// took the number at the same moment; [`StoreError::EventData`] for an empty `actor`;
+    /// [`StoreError::Database`] otherwise. Nothing is stored on error.
+    pub async fn add_revision_by(
+        &self,
+        actor: &str,
+        draft_id: &str,
+        new: &NewRevision,
+    ) -> Result<RevisionSummary> {
         self.draft(draft_id).await?;
         let meta = new.document.meta();
         let akn = akn::to_xml(&new.document);
@@ -173,6 +190,16 @@ impl Store {
             .await
             .map_err(|error| conflict_or(error, "paragraph", unit.eid.as_str()))?;
         }
+        let data = serde_json::json!({
+            "draft_id": draft_id,
+            "number": number,
+            "label": meta.version,
+            "date": meta.expression_date.to_string(),
+            "author": meta.author,
+            "is_demo": new.is_demo,
+            "akn_sha256": crate::event::sha256_hex(akn.as_bytes()),
+        });
+        self.append_event(&mut transaction, actor, "revision.published", &data.to_string()).await?;
         transaction.commit().await?;
         self.revision_summary(&RevisionRef { draft_id: draft_id.to_owned(), number: Some(number) }).await
     }
