@@ -9,12 +9,14 @@
 #![deny(missing_docs)]
 
 pub mod event; // the record: the hash-chained log of every change of state
+pub mod account; // users, sessions, API tokens, outbox, throttling, invitations, password resets, process roles
 pub mod process;
 pub mod revision;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use event::{Break, Event, Verification};
+pub use account::{Email, Password, ProcessRole, Token, User};
 pub use process::{Draft, NewProcess, Process, Track};
 pub use revision::{NewRevision, Paragraph, Revision, RevisionRef, RevisionSummary};
 
