@@ -392,7 +392,8 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User> {
     let email: String = row.try_get(1)?;
     Ok(User {
         user_id: row.try_get(0)?,
-        email: Email::parse(&email).map_err(|_| StoreError::Malformed { field: "user.email", value: email })?,
+        email: Email::parse(&email)
+            .map_err(|_| StoreError::Malformed { field: "user.email", value: email })?,
         display_name: row.try_get(2)?,
     })
 }
@@ -463,11 +464,12 @@ impl Store {
     /// # Errors
     /// [`StoreError::Database`].
     pub async fn authenticate(&self, email: &Email, password: &Password) -> Result<Option<User>> {
-        let row =
-            sqlx::query(&format!("SELECT {USER_COLUMNS}, u.password_hash FROM \"user\" u WHERE u.email = $1"))
-                .bind(email.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM \"user\" u WHERE u.email = $1"
+        ))
+        .bind(email.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(row) = row else {
             // The same work as for a known address.
             let password = password.clone();
@@ -476,9 +478,8 @@ impl Store {
         };
         let stored_hash: String = row.try_get(3)?;
         let password = password.clone();
-        let matches = tokio::task::spawn_blocking(move || password.matches(&stored_hash))
-            .await
-            .unwrap_or(false);
+        let matches =
+            tokio::task::spawn_blocking(move || password.matches(&stored_hash)).await.unwrap_or(false);
         if matches {
             Ok(Some(user_from_row(&row)?))
         } else {
@@ -783,7 +784,8 @@ impl Store {
     /// # Errors
     /// [`StoreError::Database`].
     pub async fn has_process(&self) -> Result<bool> {
-        let n_processes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM process").fetch_one(&self.pool).await?;
+        let n_processes: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM process").fetch_one(&self.pool).await?;
         Ok(n_processes > 0)
     }
 
@@ -902,7 +904,11 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::Database`].
-    pub async fn create_password_reset(&self, email: &Email, valid_for: Duration) -> Result<Option<(User, Token)>> {
+    pub async fn create_password_reset(
+        &self,
+        email: &Email,
+        valid_for: Duration,
+    ) -> Result<Option<(User, Token)>> {
         let Some(user) = self.user_by_email(email).await? else {
             return Ok(None);
         };
@@ -947,13 +953,12 @@ impl Store {
         let user = self.password_reset_user(token).await?;
         let hash = password.hash()?;
         let mut transaction = self.pool.begin().await?;
-        let claimed = sqlx::query(
-            "UPDATE password_reset SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-        )
-        .bind(instant_text(now()))
-        .bind(token.digest())
-        .execute(&mut *transaction)
-        .await?;
+        let claimed =
+            sqlx::query("UPDATE password_reset SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+                .bind(instant_text(now()))
+                .bind(token.digest())
+                .execute(&mut *transaction)
+                .await?;
         if claimed.rows_affected() == 0 {
             return Err(no_such_link("password reset"));
         }
