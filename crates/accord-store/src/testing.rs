@@ -54,7 +54,7 @@ pub async fn drop_stale_databases() -> Result<()> {
     install_default_drivers();
     let mut admin = sqlx::AnyConnection::connect(&postgres_admin_url()).await?;
     let names: Vec<String> =
-        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'accord_test_%'")
+        sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'accord_test_%'")
             .fetch_all(&mut admin)
             .await?;
     let own = format!("accord_test_{}_", std::process::id());
