@@ -500,3 +500,74 @@ fn a_redline_across_drafts_exits_5() {
     assert!(run.stderr.contains("one draft"), "{}", run.stderr);
     assert_eq!(run.stdout, "");
 }
+
+/// Runs `xmllint --noout --schema` with the shared Akoma Ntoso 3.0 schema; `Err` holds what xmllint said.
+fn validate_with_xmllint(path: &Path) -> Result<(), String> {
+    let output = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(format!("{SHARED}/schemas/akn/akomantoso30.xsd"))
+        .arg(path)
+        .output()
+        .expect("xmllint (Debian package libxml2-utils) is installed");
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+#[test]
+fn the_exported_revision_and_redline_are_valid_akoma_ntoso_by_xmllint() {
+    let workspace = Workspace::with_demo();
+    let revision = workspace.path("gcm-1.akn.xml");
+    let redline = workspace.path("gcm-0-to-1.akn.xml");
+
+    workspace.ok(&[
+        "export".as_ref(),
+        "gcm/1".as_ref(),
+        "--format".as_ref(),
+        "akn".as_ref(),
+        "-o".as_ref(),
+        revision.as_os_str(),
+    ]);
+    workspace.ok(&[
+        "redline".as_ref(),
+        "gcm/0".as_ref(),
+        "gcm/1".as_ref(),
+        "--format".as_ref(),
+        "akn".as_ref(),
+        "-o".as_ref(),
+        redline.as_os_str(),
+    ]);
+
+    validate_with_xmllint(&revision).unwrap_or_else(|error| panic!("revision 1: {error}"));
+    validate_with_xmllint(&redline).unwrap_or_else(|error| panic!("redline 0 to 1: {error}"));
+}
+
+#[test]
+fn the_word_export_reads_back_in_python_docx_with_the_compact_text() {
+    let workspace = Workspace::with_demo();
+    let docx = workspace.path("gcm-0.docx");
+    workspace.ok(&[
+        "export".as_ref(),
+        "gcm/0".as_ref(),
+        "--format".as_ref(),
+        "docx".as_ref(),
+        "-o".as_ref(),
+        docx.as_os_str(),
+    ]);
+
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg("import docx, sys; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))")
+        .arg(&docx)
+        .output()
+        .expect("python3 with python-docx is installed");
+
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = squeeze(&String::from_utf8_lossy(&output.stdout));
+    for action in shared_gcm_action_texts() {
+        assert!(text.contains(&action), "the Word file lacks `{action}`");
+    }
+}
