@@ -57,12 +57,21 @@ def ascii_name(name):
     return text.encode("ascii", "ignore").decode("ascii").strip()
 
 
+def iso_code(value, length):
+    """The ISO 3166-1 code of a country_converter code field. A few fields are regular expressions accepting an
+    exceptionally reserved code too (`^GR$|^EL$`, `^GB$|^UK$`): the first alternative is the ISO code."""
+    code = value.split("|")[0].strip("^$ ")
+    if len(code) != length or not code.isascii() or not code.isupper():
+        sys.exit(f"derive-registry: expected an ISO 3166-1 code of {length} capital letters, found {value!r}")
+    return code
+
+
 def states():
     path = importlib.resources.files("country_converter") / "country_data.tsv"
     with path.open(encoding="utf-8", newline="") as tsv:
         rows = list(csv.DictReader(tsv, delimiter="\t"))
     members = sorted(
-        ([r["name_short"], r["name_official"], r["ISO2"], r["ISO3"], r["UNmember"]]
+        ([r["name_short"], r["name_official"], iso_code(r["ISO2"], 2), iso_code(r["ISO3"], 3), r["UNmember"]]
          for r in rows if r["UNmember"].strip()),
         key=lambda row: row[0],
     )
@@ -74,7 +83,7 @@ def states():
             if row["UNmember"].strip():
                 sys.exit(f"derive-registry: {row['ISO2']} is marked as a member state")
             name, official, since = OBSERVERS[row["ISO2"]]
-            observers.append([name, official, row["ISO2"], row["ISO3"], str(since)])
+            observers.append([name, official, iso_code(row["ISO2"], 2), iso_code(row["ISO3"], 3), str(since)])
     if len(observers) != 2:
         sys.exit(f"derive-registry: expected 2 observer states, found {len(observers)}")
     return members, sorted(observers)
