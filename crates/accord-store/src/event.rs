@@ -251,6 +251,15 @@ pub enum ExportError {
 }
 
 impl Store {
+    /// Begins a transaction, for a write that appends its entry with [`Store::append_event`] before it
+    /// commits. Dropping the transaction without committing stores nothing, entry included.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] when no connection can be had.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(self.pool.begin().await?)
+    }
+
     /// Appends an entry to the record inside the caller's transaction `tx`, after the caller's own writes, so
     /// that the change and its entry are committed together or not at all. `data` is any JSON text; it is
     /// stored in canonical form ([`canonical_json`]).
@@ -274,7 +283,9 @@ impl Store {
             return Err(refuse("the actor is empty: expected a user's id or `system`".to_owned()));
         }
         if action.trim().is_empty() {
-            return Err(refuse("the action is empty: expected a name such as `revision.published`".to_owned()));
+            return Err(refuse(
+                "the action is empty: expected a name such as `revision.published`".to_owned(),
+            ));
         }
         let data = canonical_json(data).map_err(|error| refuse(error.to_string()))?;
         match self.backend {
