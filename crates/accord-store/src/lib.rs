@@ -8,6 +8,7 @@
 //! [`accord_text::Document`] and plain row types to its callers. Multi-step writes run in one transaction.
 #![deny(missing_docs)]
 
+pub mod accreditation; // rounds, delegations, and the accreditation of parties to tracks
 pub mod event; // the record: the hash-chained log of every change of state
 pub mod account; // users, sessions, API tokens, outbox, throttling, invitations, password resets, process roles
 pub mod party; // parties (states, cities, organizations), the city gazetteer, CSV import of parties
@@ -17,6 +18,9 @@ pub mod revision;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use accreditation::{
+    Accreditation, AccreditationError, Decision, DelegationMember, DelegationRole, Round, Standing, Status, Step,
+};
 pub use event::{Break, Event, Verification};
 pub use account::{Email, Password, ProcessRole, Token, User};
 pub use party::{ImportError, LoadRegistryError, NewParty, Party, PartyError, PartyKind, RegistryLoad, RowError};
@@ -65,6 +69,9 @@ pub enum StoreError {
         /// What the parser said.
         detail: String,
     },
+    /// An accreditation step that does not fit where the accreditation stands.
+    #[error(transparent)]
+    Accreditation(#[from] accreditation::AccreditationError),
     /// A stored value is not of the expected shape (a date that does not parse, say).
     #[error("stored {field} `{value}` is malformed")]
     Malformed {

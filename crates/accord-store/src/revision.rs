@@ -262,12 +262,14 @@ impl Store {
     /// [`StoreError::NotFound`] when the draft or the revision does not exist.
     pub async fn revision_akn(&self, revision: &RevisionRef) -> Result<String> {
         let number = self.resolve(revision).await?;
-        Ok(sqlx::query("SELECT akn FROM revision WHERE draft_id = $1 AND number = $2")
+        sqlx::query("SELECT akn FROM revision WHERE draft_id = $1 AND number = $2")
             .bind(&revision.draft_id)
             .bind(number)
-            .fetch_one(&self.pool)
+            .fetch_optional(&self.pool)
             .await?
-            .try_get(0)?)
+            .ok_or_else(|| StoreError::NotFound { what: "revision", key: revision.to_string() })?
+            .try_get(0)
+            .map_err(StoreError::from)
     }
 
     /// The paragraphs of one revision, in document order.
