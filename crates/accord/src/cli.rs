@@ -1,6 +1,9 @@
 //! The subcommands: their arguments (clap) and what each calls.
 
-use accord_store::{Draft, NewProcess, NewRevision, Process, RevisionRef, Store, StoreError, Track};
+use accord_store::{
+    Draft, ImportError, NewProcess, NewRevision, Party, PartyError, PartyKind, Process, RevisionRef, Store,
+    StoreError, Track,
+};
 use accord_text::{akn, redline, Document};
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -85,6 +88,16 @@ enum Command {
     Revisions {
         /// The draft's slug.
         draft: String,
+    },
+    /// The party registry: the UN member and observer states and the gazetteer of cities.
+    Registry {
+        #[command(subcommand)]
+        command: RegistryCommand,
+    },
+    /// Parties: import them from CSV, list them.
+    Parties {
+        #[command(subcommand)]
+        command: PartiesCommand,
     },
 }
 
@@ -266,6 +279,33 @@ pub async fn run(args: Args) -> Result<(), Failure> {
                 );
             }
         }
+        Command::Registry { command: RegistryCommand::Load } => {
+            let store = open().await?;
+            let load = store.load_compiled_registry().await.context("loading the registry")?;
+            println!(
+                "registry loaded: {} member states, {} observer states and {} cities added",
+                load.n_member_states, load.n_observer_states, load.n_cities
+            );
+        }
+        Command::Parties { command: PartiesCommand::Import { file } } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let text = String::from_utf8(bytes).map_err(|error| {
+                InputError(
+                    3,
+                    format!("{}: not UTF-8 at byte {}", file.display(), error.utf8_error().valid_up_to()),
+                )
+            })?;
+            let store = open().await?;
+            let n_stored =
+                store.import_parties_csv(&text).await.map_err(|error| import_failure(&file, error))?;
+            println!("{n_stored} parties imported from {}", file.display());
+        }
+        Command::Parties { command: PartiesCommand::List { kind } } => {
+            let store = open().await?;
+            for party in store.parties(kind).await? {
+                println!("{}", party_line(&party));
+            }
+        }
     }
     Ok(())
 }
@@ -363,4 +403,53 @@ fn write_output(output: Option<&Path>, bytes: &[u8], binary: bool) -> Result<(),
         }
     }
     Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+enum RegistryCommand {
+    /// Load the registry compiled into accord: the 193 UN member states and 2 observer states as parties, and
+    /// the GeoNames cities of 15,000 people or more as the gazetteer. Loading twice adds nothing.
+    Load,
+}
+
+#[derive(Debug, Subcommand)]
+enum PartiesCommand {
+    /// Import parties from a CSV file, all rows or none. Columns (header first, any order): kind, name,
+    /// iso3166, country, geonames_id, party_id. Kinds: member_state, observer_state, city, city_network,
+    /// un_entity, igo, civil_society.
+    Import {
+        /// The CSV file, UTF-8.
+        file: PathBuf,
+    },
+    /// List the parties, by kind then name: slug, kind, name, ISO code or country, and a city's population.
+    List {
+        /// Only parties of this kind (member_state, observer_state, city, city_network, un_entity, igo,
+        /// civil_society).
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<PartyKind>,
+    },
+}
+
+fn parse_kind(text: &str) -> Result<PartyKind, PartyError> {
+    text.parse()
+}
+
+/// A failed import as exit 3 with one `FILE: row R, column C: message` line per bad row.
+fn import_failure(file: &Path, error: ImportError) -> Failure {
+    match error {
+        ImportError::Rows(rows) => {
+            let lines: Vec<String> = rows.iter().map(|row| format!("{}: {row}", file.display())).collect();
+            InputError(3, lines.join("\n")).into()
+        }
+        ImportError::Store(error) => {
+            Failure::from(anyhow::Error::new(error).context(format!("importing {}", file.display())))
+        }
+    }
+}
+
+/// One line of `accord parties list`, tab-separated.
+fn party_line(party: &Party) -> String {
+    let code = party.iso3166_alpha3.as_deref().or(party.country_code.as_deref()).unwrap_or("");
+    let population = party.population.map(|population| population.to_string()).unwrap_or_default();
+    format!("{}\t{}\t{}\t{code}\t{population}", party.party_id, party.kind, party.name).trim_end().to_owned()
 }
