@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 const EXIT_CODES: &str = "Exit codes: 0 success; 1 failure (database, file system); 2 usage error; \
-3 invalid input file; 4 unknown draft or revision; 5 conflict.";
+3 invalid input file; 4 unknown draft or revision; 5 conflict; 6 the record does not verify.";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -99,6 +99,24 @@ enum Command {
         #[command(subcommand)]
         command: PartiesCommand,
     },
+    /// Check the record's hash chain: "N entries, chain intact", or exit 6 naming the first entry that does
+    /// not match.
+    Verify,
+    /// The record (the hash-chained log of every change of state).
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LogCommand {
+    /// Write the whole record as JSON lines (format: docs/record.md).
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -155,6 +173,9 @@ fn exit_code(error: &anyhow::Error) -> u8 {
         if let Some(InputError(code, _)) = cause.downcast_ref::<InputError>() {
             return *code;
         }
+        if cause.downcast_ref::<RecordBroken>().is_some() {
+            return 6;
+        }
     }
     1
 }
@@ -163,6 +184,14 @@ fn exit_code(error: &anyhow::Error) -> u8 {
 #[derive(Debug, thiserror::Error)]
 #[error("{1}")]
 struct InputError(u8, String);
+
+/// The record's chain is broken: names the first entry that does not match.
+#[derive(Debug, thiserror::Error)]
+#[error("the record does not verify ({n_entries} entries): {first_break}")]
+struct RecordBroken {
+    n_entries: i64,
+    first_break: accord_store::Break,
+}
 
 /// Runs the parsed command.
 pub async fn run(args: Args) -> Result<(), Failure> {
@@ -304,6 +333,38 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             let store = open().await?;
             for party in store.parties(kind).await? {
                 println!("{}", party_line(&party));
+            }
+        }
+        Command::Verify => {
+            let store = open().await?;
+            let verification = store.verify_events().await.context("reading the record")?;
+            if let Some(first_break) = verification.first_break {
+                return Err(RecordBroken { n_entries: verification.n_entries, first_break }.into());
+            }
+            println!("{} entries, chain intact", verification.n_entries);
+            if let Some(head_hash) = verification.head_hash {
+                println!("head {head_hash}");
+            }
+        }
+        Command::Log { command: LogCommand::Export { output } } => {
+            let store = open().await?;
+            let n_written = match &output {
+                Some(path) => {
+                    let file = std::fs::File::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?;
+                    let mut writer = std::io::BufWriter::new(file);
+                    store
+                        .export_events(&mut writer, 0)
+                        .await
+                        .with_context(|| format!("writing {}", path.display()))?
+                }
+                None => {
+                    let mut writer = std::io::BufWriter::new(std::io::stdout().lock());
+                    store.export_events(&mut writer, 0).await.context("writing to standard output")?
+                }
+            };
+            if let Some(path) = output {
+                eprintln!("accord: wrote {n_written} entries to {}", path.display());
             }
         }
     }
