@@ -54,15 +54,15 @@ test('an empty workspace offers the demonstration, and loading it shows the proc
   await page.goto(`${base}/`);
   assert.equal(await page.locator('h1').innerText(), 'Negotiation processes');
   await page.getByRole('button', { name: 'Load the demonstration process' }).click();
-  await page.waitForURL(`${base}/processes/gcm`);
-  assert.equal(await page.locator('h1').innerText(), 'Global Compact for Safe, Orderly and Regular Migration');
+  await page.waitForURL(`${base}/processes/global-compacts-2018`);
+  assert.equal(await page.locator('h1').innerText(), 'Global compacts 2018');
   assert.match(await page.getByRole('note').innerText(), /Demonstration/);
   await page.close();
 });
 
 test('a person reads the real text and follows a paragraph by its eId', async () => {
   const page = await browser.newPage();
-  await page.goto(`${base}/processes/gcm`);
+  await page.goto(`${base}/processes/global-compacts-2018`);
   await page.getByRole('link', { name: 'Global Compact for Safe, Orderly and Regular Migration' }).click();
   await page.getByRole('link', { name: 'Zero draft', exact: true }).click();
   assert.match(await page.locator('h1').innerText(), /Zero draft/);

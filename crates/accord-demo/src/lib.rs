@@ -4,10 +4,16 @@
 //! - Revision 0 is the real text: the 23 objectives, commitments and 187 actions of the compact as adopted by
 //!   the General Assembly (A/RES/73/195), from `data/gcm/gcm-a-res-73-195.akn.xml`, which is compiled into
 //!   the binary so that a fresh install needs no other file.
+//! - The parties ([`parties`]): the 193 member states and 2 observer states at the table of both tracks, the
+//!   United States withdrawn from the migration track (as it withdrew on 2 December 2017) and still in the
+//!   refugee track, and 134 cities asking for entry to the migration track in every state of the process.
+//!   The requests and decisions are invented and say so.
 //! - Revision 1 is made of a handful of invented edits ([`demonstration_edits`]), in the spirit of what cities
 //!   asked for in 2018 (local authorities named beside national ones), so that the redline has something to
 //!   show. It is flagged as a demonstration in the store, and every page that shows it says so.
 #![deny(missing_docs)]
+
+pub mod parties;
 
 use accord_store::{Draft, NewProcess, NewRevision, Process, Store, StoreError, Track};
 use accord_text::edit::{self, Edit};
@@ -17,11 +23,17 @@ use accord_text::{akn, Document, EId};
 pub const GCM_AKN: &str = include_str!("../../../data/gcm/gcm-a-res-73-195.akn.xml");
 
 /// The demonstration process's slug.
-pub const PROCESS_ID: &str = "gcm";
+pub const PROCESS_ID: &str = "global-compacts-2018";
 /// The migration track's slug.
 pub const TRACK_ID: &str = "migration";
+/// The refugee track's slug.
+pub const REFUGEE_TRACK_ID: &str = "refugees";
 /// The draft's slug.
 pub const DRAFT_ID: &str = "gcm";
+/// The refugee compact's draft (no revision: its text is not part of accord).
+pub const REFUGEE_DRAFT_ID: &str = "gcr";
+/// Who the record names for what the demonstration invents.
+pub const DEMO_ACTOR: &str = "demo (invented)";
 
 /// Why the demonstration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +47,9 @@ pub enum DemoError {
     /// The store refused.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The registry did not load.
+    #[error(transparent)]
+    Registry(#[from] accord_store::LoadRegistryError),
 }
 
 /// The real text of the compact, as adopted, labelled as the demonstration's zero draft.
@@ -131,7 +146,8 @@ pub async fn is_loaded(store: &Store) -> Result<bool, DemoError> {
     }
 }
 
-/// Loads the demonstration process with its two revisions; does nothing when it is loaded already.
+/// Loads the whole demonstration: the process with its text ([`load_text`]), then its parties and rounds
+/// ([`parties::load`]); does nothing when the process is loaded already.
 ///
 /// # Errors
 /// [`DemoError`] when the text does not read or the store refuses.
@@ -139,32 +155,61 @@ pub async fn load(store: &Store) -> Result<(), DemoError> {
     if is_loaded(store).await? {
         return Ok(());
     }
+    load_text(store).await?;
+    parties::load(store).await
+}
+
+/// Loads the demonstration process with its tracks, drafts and the two revisions of the migration compact,
+/// without parties (quicker, for tests of the text); does nothing when the process is loaded already.
+///
+/// # Errors
+/// [`DemoError`] when the text does not read or the store refuses.
+pub async fn load_text(store: &Store) -> Result<(), DemoError> {
+    if is_loaded(store).await? {
+        return Ok(());
+    }
     let base = base_revision()?;
     let demonstration = demonstration_revision(&base)?;
+    store.load_compiled_registry().await?;
     store
         .create_process(&NewProcess {
             process: Process {
                 process_id: PROCESS_ID.to_owned(),
-                title: "Global Compact for Safe, Orderly and Regular Migration".to_owned(),
-                description: "The intergovernmental negotiation of the Global Compact for Safe, Orderly and \
+                title: "Global compacts 2018".to_owned(),
+                description: "The intergovernmental negotiations of 2018: the Global Compact for Safe, Orderly and \
                               Regular Migration, adopted by the General Assembly on 19 December 2018 \
-                              (A/RES/73/195). Revision 0 is the real text of its 23 objectives; the revision \
-                              after it is a demonstration."
+                              (A/RES/73/195), and the Global Compact on Refugees. Revision 0 of the migration \
+                              compact is its real text (its 23 objectives); the revision after it, the rounds' \
+                              deadlines and the requests and decisions on accreditation are a demonstration."
                     .to_owned(),
                 is_demo: true,
             },
-            tracks: vec![(
-                Track {
-                    track_id: TRACK_ID.to_owned(),
-                    process_id: PROCESS_ID.to_owned(),
-                    title: "Migration".to_owned(),
-                },
-                vec![Draft {
-                    draft_id: DRAFT_ID.to_owned(),
-                    track_id: TRACK_ID.to_owned(),
-                    title: "Global Compact for Safe, Orderly and Regular Migration".to_owned(),
-                }],
-            )],
+            tracks: vec![
+                (
+                    Track {
+                        track_id: TRACK_ID.to_owned(),
+                        process_id: PROCESS_ID.to_owned(),
+                        title: "Migration".to_owned(),
+                    },
+                    vec![Draft {
+                        draft_id: DRAFT_ID.to_owned(),
+                        track_id: TRACK_ID.to_owned(),
+                        title: "Global Compact for Safe, Orderly and Regular Migration".to_owned(),
+                    }],
+                ),
+                (
+                    Track {
+                        track_id: REFUGEE_TRACK_ID.to_owned(),
+                        process_id: PROCESS_ID.to_owned(),
+                        title: "Refugees".to_owned(),
+                    },
+                    vec![Draft {
+                        draft_id: REFUGEE_DRAFT_ID.to_owned(),
+                        track_id: REFUGEE_TRACK_ID.to_owned(),
+                        title: "Global Compact on Refugees".to_owned(),
+                    }],
+                ),
+            ],
         })
         .await?;
     store

@@ -278,13 +278,13 @@ test_on_both_databases! {
     }
 
     async fn creating_a_process_and_publishing_revisions_are_recorded_with_the_text_hash(store) {
-        accord_demo::load(&store).await.unwrap();
+        accord_demo::load_text(&store).await.unwrap();
         let events = store.events(0, 100).await.unwrap();
         let actions: Vec<&str> = events.iter().map(|event| event.action.as_str()).collect();
         assert_eq!(actions, ["process.created", "revision.published", "revision.published"]);
         assert!(events.iter().all(|event| event.actor == "system"));
         let created: serde_json::Value = serde_json::from_str(&events[0].data).unwrap();
-        assert_eq!(created["process_id"], "gcm");
+        assert_eq!(created["process_id"], accord_demo::PROCESS_ID);
         assert_eq!(created["tracks"][0]["drafts"][0]["draft_id"], "gcm");
         for (event, number) in events[1..].iter().zip(0..) {
             let data: serde_json::Value = serde_json::from_str(&event.data).unwrap();
@@ -303,7 +303,7 @@ test_on_both_databases! {
     }
 
     async fn a_failed_write_leaves_no_entry(store) {
-        accord_demo::load(&store).await.unwrap();
+        accord_demo::load_text(&store).await.unwrap();
         let base = accord_demo::base_revision().unwrap();
         let error = store
             .add_revision("no-such-draft", &accord_store::NewRevision { document: base, is_demo: false, note: String::new() })
@@ -324,7 +324,7 @@ test_on_both_databases! {
     }
 
     async fn the_documented_python_verifier_accepts_an_export_and_names_a_changed_entry(store) {
-        accord_demo::load(&store).await.unwrap();
+        accord_demo::load_text(&store).await.unwrap();
         append(&store, "Zoë", "test.appended", r#"{"text": "non-ASCII ☃ and \"quotes\"\n"}"#).await;
         let mut export = Vec::new();
         assert_eq!(store.export_events(&mut export, 0).await.unwrap(), 4);

@@ -52,8 +52,8 @@ test_on_both_databases! {
     }
 
     async fn revisions_are_numbered_in_order_and_a_paragraph_has_a_history(store) {
-        accord_demo::load(&store).await.unwrap();
-        accord_demo::load(&store).await.unwrap();
+        accord_demo::load_text(&store).await.unwrap();
+        accord_demo::load_text(&store).await.unwrap();
         let revisions = store.revisions("gcm").await.unwrap();
         let labels: Vec<(i64, &str, bool)> =
             revisions.iter().map(|revision| (revision.number, revision.label.as_str(), revision.is_demo)).collect();
