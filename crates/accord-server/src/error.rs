@@ -16,6 +16,20 @@ pub enum Error {
     /// 400: the request is malformed (a query parameter that does not parse).
     #[error("{0}")]
     BadRequest(String),
+    /// 401: the request needs someone signed in (a session cookie or an API token), or its token is revoked.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: the viewer's roles do not allow this, or the form's CSRF token is missing or forged.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 429: too many attempts (failed sign-ins); answered with `Retry-After`.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What was refused and when to try again.
+        message: String,
+        /// Seconds until a new attempt is considered.
+        retry_after_seconds: u64,
+    },
     /// 409: the request clashes with what is stored.
     #[error("{0}")]
     Conflict(String),
@@ -43,9 +57,22 @@ impl Error {
         match self {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The `Retry-After` header of a 429, in seconds.
+    fn retry_after(&self) -> Option<(axum::http::HeaderName, axum::http::HeaderValue)> {
+        match self {
+            Error::TooManyRequests { retry_after_seconds, .. } => {
+                Some((axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*retry_after_seconds)))
+            }
+            _ => None,
         }
     }
 
@@ -96,8 +123,13 @@ impl IntoResponse for ApiError {
             Error::Unprocessable { field, .. } => Some(field.clone()),
             _ => None,
         };
+        let retry_after = self.0.retry_after();
         let body = ErrorBody { status: status.as_u16(), message: self.0.public_message(), field };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some((name, value)) = retry_after {
+            response.headers_mut().insert(name, value);
+        }
+        response
     }
 }
 
@@ -119,10 +151,15 @@ impl IntoResponse for PageError {
             reason: status.canonical_reason().unwrap_or("Error").to_owned(),
             message: self.0.public_message(),
         };
-        match askama::Template::render(&page) {
+        let retry_after = self.0.retry_after();
+        let mut response = match askama::Template::render(&page) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, page.message).into_response(),
+        };
+        if let Some((name, value)) = retry_after {
+            response.headers_mut().insert(name, value);
         }
+        response
     }
 }
 

@@ -6,13 +6,19 @@
 #![deny(missing_docs)]
 
 pub mod api; // the JSON API under /api and its OpenAPI document
+pub mod auth; // who is asking (sessions, API tokens), CSRF, the guard of every route, sign-in throttling
 pub mod error; // the one error type at the web edge, answered as JSON or as a page
 pub mod export; // files of revisions and redlines, shared by pages and API
+pub mod mail; // e-mail that accord writes, to the outbox
 pub mod pages; // the server-rendered pages
+pub mod permissions; // the one table of roles and actions
 pub mod render; // standalone HTML files, also used by the CLI
+pub mod routes; // every route with its action: builds the router and feeds the route-walking test
 pub mod view; // what templates show, made from store rows and core values
 
+pub use auth::AuthConfig;
 pub use error::Error;
+pub use routes::routes;
 
 use accord_store::Store;
 use axum::Router;
@@ -23,15 +29,30 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     /// The store.
     pub store: Store,
+    /// How sign-in works: cookie flags, the CSRF key, the origin of links in e-mail.
+    pub auth: std::sync::Arc<AuthConfig>,
 }
 
-/// The whole application: pages and API over one store.
+/// The whole application: pages and API over one store, with Secure cookies.
 pub fn router(store: Store) -> Router {
-    Router::new()
-        .merge(pages::router())
-        .merge(api::router())
+    router_with(store, AuthConfig::default())
+}
+
+/// The whole application with the sign-in configuration given: every route of [`routes()`] behind its guard;
+/// an unknown path answers 404 as JSON under `/api` and as a page elsewhere.
+pub fn router_with(store: Store, auth: AuthConfig) -> Router {
+    let state = AppState { store, auth: std::sync::Arc::new(auth) };
+    routes::build(routes(), &state)
+        .fallback(|uri: axum::http::Uri| async move {
+            let error = Error::NotFound(format!("no page or route `{}`", uri.path()));
+            if uri.path().starts_with("/api/") {
+                axum::response::IntoResponse::into_response(error::ApiError(error))
+            } else {
+                axum::response::IntoResponse::into_response(error::PageError(error))
+            }
+        })
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState { store })
+        .with_state(state)
 }
 
 /// Serves the application on `listener` until the process ends or `shutdown` resolves.
@@ -43,5 +64,18 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
+    serve_with(store, AuthConfig::default(), listener, shutdown).await
+}
+
+/// Serves the application with the sign-in configuration given.
+///
+/// # Errors
+/// When the listener fails.
+pub async fn serve_with(
+    store: Store,
+    auth: AuthConfig,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with(store, auth)).with_graceful_shutdown(shutdown).await
 }

@@ -25,16 +25,16 @@ async fn revision_0_akn(app: &TestApp) -> String {
     response.text().await.expect("the AKN text")
 }
 
-/// The `/api/...` paths the router serves, read from the router's source so that a new route without an
-/// OpenAPI annotation fails this test.
+/// The `/api/...` paths the router serves, from the one list that builds the router, so that a new route
+/// without an OpenAPI annotation fails this test.
 fn routed_api_paths() -> Vec<String> {
-    let source = include_str!("../src/api/mod.rs");
-    source
-        .split(".route(\"")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('"').map(|(path, _)| path.to_owned()))
+    let mut paths: Vec<String> = accord_server::routes()
+        .into_iter()
+        .map(|route| route.path.to_owned())
         .filter(|path| path.starts_with("/api/") && path != "/api/openapi.json")
-        .collect()
+        .collect();
+    paths.dedup();
+    paths
 }
 
 test_on_both_databases! {
@@ -434,7 +434,9 @@ test_on_both_databases! {
         assert!(paths["/api/drafts/{draft_id}/revisions"]["post"].is_object());
         for path in paths.keys() {
             assert!(routed.contains(path), "the OpenAPI document lists {path}, which the router does not serve");
-            if path.starts_with("/api/redline") || path.ends_with("/export") {
+            // Exports need a format; the accounts routes need a signed-in user (tests/auth.rs walks them).
+            let needs_more = ["/api/me", "/api/outbox", "/api/processes/{process_id}/invitations"];
+            if path.starts_with("/api/redline") || path.ends_with("/export") || needs_more.contains(&path.as_str()) {
                 continue;
             }
             let concrete = path

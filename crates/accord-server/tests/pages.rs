@@ -7,6 +7,7 @@ mod helpers;
 use accord_store::test_on_both_databases;
 use helpers::{
     content_type, shared_gcm_actions, spawn_app, spawn_demo_app, squeeze, CHANGED_EID, INSERTED_EID,
+    SECRETARIAT, TEST_PASSWORD,
 };
 
 /// How the redline page marks inserted words (the legend above the changes uses a bare `<ins>`).
@@ -49,17 +50,21 @@ test_on_both_databases! {
         assert!(html.contains("method=\"post\""));
     }
 
-    async fn posting_demo_loads_the_demonstration_once_and_redirects(store) {
+    async fn posting_demo_loads_the_demonstration_once_and_then_only_the_secretariat_may(store) {
         let app = spawn_app(store).await;
         assert_eq!(app.get_process("gcm").await.status().as_u16(), 404);
 
         let first = app.post_demo().await;
         let second = app.post_demo().await;
 
-        for response in [first, second] {
-            assert_eq!(response.status().as_u16(), 303);
-            assert_eq!(response.headers()["location"], "/processes/gcm");
-        }
+        assert_eq!(first.status().as_u16(), 303, "anyone may load the demonstration on an empty database");
+        assert_eq!(first.headers()["location"], "/processes/gcm");
+        assert_eq!(second.status().as_u16(), 401, "once a process exists, an anonymous visitor may not");
+        app.secretariat_token().await;
+        let (cookie, csrf) = app.sign_in(SECRETARIAT, TEST_PASSWORD).await;
+        let third = app.post_form("/demo", Some(&cookie), &[("csrf", &csrf)]).await;
+        assert_eq!(third.status().as_u16(), 303, "the secretariat may");
+        assert_eq!(third.headers()["location"], "/processes/gcm");
         assert_eq!(app.get_process("gcm").await.status().as_u16(), 200);
         assert_eq!(app.n_revisions("gcm").await, 2, "loading twice adds nothing");
         assert_eq!(app.store.processes().await.unwrap().len(), 1);

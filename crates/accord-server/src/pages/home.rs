@@ -1,6 +1,7 @@
 //! The list of processes (with the offer to load the demonstration on an empty database) and one process.
 
 use super::html;
+use crate::auth::Viewer;
 use crate::error::PageError;
 use crate::AppState;
 use accord_store::{Draft, Process, Track};
@@ -12,6 +13,8 @@ use axum::response::{Html, Redirect};
 #[template(path = "home.html")]
 struct Home {
     processes: Vec<Process>,
+    /// The CSRF token of the form that loads the demonstration.
+    csrf: String,
 }
 
 #[derive(Template)]
@@ -34,11 +37,12 @@ pub struct ErrorPage {
 }
 
 /// `GET /`: every process; on an empty database, the offer to load the demonstration.
-pub async fn processes(State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    html(&Home { processes: state.store.processes().await? })
+pub async fn processes(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, PageError> {
+    html(&Home { processes: state.store.processes().await?, csrf: viewer.csrf().to_owned() })
 }
 
-/// `POST /demo`: loads the demonstration process (once) and goes back to the list.
+/// `POST /demo`: loads the demonstration process (once) and goes back to the list. The guard lets anyone do it
+/// while the database holds no process, and only the secretariat after that.
 pub async fn load_demo(State(state): State<AppState>) -> Result<Redirect, PageError> {
     accord_demo::load(&state.store).await.map_err(|error| crate::Error::Internal(error.to_string()))?;
     Ok(Redirect::to("/processes/gcm"))

@@ -2,7 +2,8 @@
 //! of zero2prod's `tests/api/helpers.rs`. Shared by `api.rs` and `pages.rs`; each uses only some helpers.
 #![allow(dead_code)]
 
-use accord_store::{Draft, NewProcess, NewRevision, Process, Store, Track};
+use accord_store::account::NewUser;
+use accord_store::{Draft, Email, NewProcess, NewRevision, Password, Process, ProcessRole, Store, Track};
 use reqwest::{Client, Response};
 
 /// A running application and what a test needs to talk to it.
@@ -98,14 +99,101 @@ impl TestApp {
         self.get(&format!("/api/redline?from={from}&to={to}{format}")).await
     }
 
-    /// `POST /api/drafts/{draft_id}/revisions` with a JSON body.
+    /// `POST /api/drafts/{draft_id}/revisions` with a JSON body, as the secretariat of every process (API token).
     pub async fn post_revision(&self, draft_id: &str, body: &serde_json::Value) -> Response {
+        let token = self.secretariat_token().await;
+        self.post_revision_as(Some(&token), draft_id, body).await
+    }
+
+    /// `POST /api/drafts/{draft_id}/revisions` with a JSON body and, when given, `Authorization: Bearer {token}`.
+    pub async fn post_revision_as(
+        &self,
+        token: Option<&str>,
+        draft_id: &str,
+        body: &serde_json::Value,
+    ) -> Response {
+        let mut request =
+            self.client.post(format!("{}/api/drafts/{draft_id}/revisions", self.address)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("the request is answered")
+    }
+
+    /// A user with this address, made through the store when missing (password [`TEST_PASSWORD`]).
+    pub async fn user(&self, address: &str) -> accord_store::User {
+        let email = Email::parse(address).expect("a test address");
+        if let Some(user) = self.store.user_by_email(&email).await.expect("users are readable") {
+            return user;
+        }
+        let display_name = address.split('@').next().unwrap_or(address).to_owned();
+        self.store
+            .create_user(&NewUser {
+                email,
+                display_name,
+                password: Password::parse_new(TEST_PASSWORD).unwrap(),
+            })
+            .await
+            .expect("the test user is created")
+    }
+
+    /// An API token of `secretariat@example.org`, made secretariat of every process that exists now.
+    pub async fn secretariat_token(&self) -> String {
+        let user = self.user(SECRETARIAT).await;
+        for process in self.store.processes().await.expect("processes are readable") {
+            self.store
+                .grant_process_role(&process.process_id, None, user.user_id, ProcessRole::Secretariat)
+                .await
+                .expect("the role is granted");
+        }
+        let (_, token) = self.store.create_api_token(user.user_id, "tests").await.expect("a token is made");
+        token.expose().to_owned()
+    }
+
+    /// The anonymous CSRF cookie and the form value that goes with it, read from the sign-in page as a browser
+    /// would: `(cookie header value, csrf field value)`.
+    pub async fn anonymous_csrf(&self) -> (String, String) {
+        let response = self.get("/sign-in").await;
+        let cookie = set_cookie(&response, "accord_csrf").expect("the sign-in page sets the CSRF cookie");
+        let html = response.text().await.expect("a text body");
+        (format!("accord_csrf={cookie}"), csrf_field(&html).expect("the form has a csrf field"))
+    }
+
+    /// `POST {path}` with a form body (pairs, URL-encoded by reqwest) and, when given, a `Cookie` header.
+    pub async fn post_form(&self, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Response {
+        let mut request = self.client.post(format!("{}{path}", self.address)).form(fields);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("the request is answered")
+    }
+
+    /// `GET {path}` with a `Cookie` header.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Response {
         self.client
-            .post(format!("{}/api/drafts/{draft_id}/revisions", self.address))
-            .json(body)
+            .get(format!("{}{path}", self.address))
+            .header("cookie", cookie)
             .send()
             .await
             .expect("the request is answered")
+    }
+
+    /// Signs in through the form as a browser would; returns the session cookie header and the CSRF value of the
+    /// signed-in forms (read from the account page).
+    pub async fn sign_in(&self, address: &str, password: &str) -> (String, String) {
+        let (anonymous_cookie, csrf) = self.anonymous_csrf().await;
+        let response = self
+            .post_form(
+                "/sign-in",
+                Some(&anonymous_cookie),
+                &[("csrf", &csrf), ("email", address), ("password", password)],
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 303, "signing in as {address}");
+        let session = set_cookie(&response, "accord_session").expect("signing in sets the session cookie");
+        let cookie = format!("accord_session={session}");
+        let html = self.get_with_cookie("/account", &cookie).await.text().await.expect("the account page");
+        (cookie, csrf_field(&html).expect("the account page has forms with a csrf field"))
     }
 
     /// `GET /api/openapi.json`.
@@ -113,15 +201,10 @@ impl TestApp {
         self.get("/api/openapi.json").await
     }
 
-    /// `POST /demo` with an empty form.
+    /// `POST /demo` with the form of the home page, by an anonymous browser (with its CSRF cookie).
     pub async fn post_demo(&self) -> Response {
-        self.client
-            .post(format!("{}/demo", self.address))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("")
-            .send()
-            .await
-            .expect("the request is answered")
+        let (cookie, csrf) = self.anonymous_csrf().await;
+        self.post_form("/demo", Some(&cookie), &[("csrf", &csrf)]).await
     }
 
     /// How many revisions the store holds for `draft_id`, read from the store itself (0 for no such draft).
@@ -163,6 +246,29 @@ impl TestApp {
             .await
             .expect("the second draft's revision is stored");
     }
+}
+
+/// The password of every test user.
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+/// The address of the test secretariat.
+pub const SECRETARIAT: &str = "secretariat@example.org";
+
+/// The value of the cookie `name` that the response sets, if it does.
+pub fn set_cookie(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next()?.split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The value of the first hidden `csrf` field of a page.
+pub fn csrf_field(html: &str) -> Option<String> {
+    let rest = html.split("name=\"csrf\" value=\"").nth(1)?;
+    Some(rest.split('"').next()?.to_owned())
 }
 
 /// The shared fixtures beside the repository (`../shared`), for oracles worked out apart from accord.
