@@ -18,7 +18,7 @@
 use crate::error::{ApiError, Error, PageError};
 use crate::permissions::{self, Action, Role};
 use crate::AppState;
-use accord_store::{ProcessRole, Token, User};
+use accord_store::{ProcessRole, Status, Token, User};
 use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -403,12 +403,11 @@ async fn scope_of(state: &AppState, parts: &mut Parts) -> Scope {
     Scope::Anywhere
 }
 
-/// The roles of `user` where the request acts: [`Role::Anonymous`] for no one; otherwise [`Role::Resident`] and
+/// The roles of `user` where the request acts: [`Role::Anonymous`] for no one; otherwise [`Role::Resident`],
 /// each process role that applies (the secretariat of the process; a co-facilitator of the track, or of any track
-/// of the process when the request names the process only).
-///
-/// Delegation roles come from the delegation and accreditation of the person's party (step 0005); they join
-/// here through `Store::delegation_of` once that exists.
+/// of the process when the request names the process only), and a delegate role when the person's party (their
+/// delegation in the process) is accredited to the track as a participant or an observer. A request that names
+/// no process counts the roles held anywhere.
 async fn roles_of(state: &AppState, user: Option<&User>, scope: &Scope) -> Result<Vec<Role>, Error> {
     let Some(user) = user else {
         return Ok(vec![Role::Anonymous]);
@@ -424,16 +423,40 @@ async fn roles_of(state: &AppState, user: Option<&User>, scope: &Scope) -> Resul
             }
         };
         if applies {
-            let role = match grant.role {
+            roles.push(match grant.role {
                 ProcessRole::Secretariat => Role::Secretariat,
                 ProcessRole::CoFacilitator => Role::CoFacilitator,
-            };
-            if !roles.contains(&role) {
-                roles.push(role);
+            });
+        }
+    }
+    let processes: Vec<String> = match scope {
+        Scope::Anywhere => {
+            state.store.processes().await?.into_iter().map(|process| process.process_id).collect()
+        }
+        Scope::Process(process_id) | Scope::Track { process_id, .. } => vec![process_id.clone()],
+    };
+    for process_id in processes {
+        let Some((party_id, _)) = state.store.delegation_of(user.user_id, &process_id).await? else {
+            continue;
+        };
+        let tracks: Vec<String> = match scope {
+            Scope::Track { track_id, .. } => vec![track_id.clone()],
+            _ => state.store.tracks(&process_id).await?.into_iter().map(|track| track.track_id).collect(),
+        };
+        for track_id in tracks {
+            match state.store.accreditation(&track_id, &party_id).await {
+                Ok(accreditation) => match accreditation.status {
+                    Status::Participant => roles.push(Role::DelegateParticipant),
+                    Status::Observer => roles.push(Role::DelegateObserver),
+                    _ => {}
+                },
+                Err(accord_store::StoreError::NotFound { .. }) => {}
+                Err(error) => return Err(error.into()),
             }
         }
     }
     roles.sort();
+    roles.dedup();
     Ok(roles)
 }
 

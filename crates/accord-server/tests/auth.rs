@@ -1,11 +1,12 @@
 //! Black-box tests of sign-in, sessions, CSRF, throttling, API tokens, invitations, password resets and the
 //! permission table: the real application on a free port over a fresh store, on SQLite and on PostgreSQL. The last
 //! test walks every route of `accord_server::routes()` with every role and compares each answer with the table.
+//! A delegate is walked as the head of their party's delegation, with `{party_id}` their own party.
 
 mod helpers;
 
 use accord_server::permissions::{allowed, Role};
-use accord_store::{test_on_both_databases, ProcessRole};
+use accord_store::{test_on_both_databases, DelegationRole, ProcessRole, Status};
 use helpers::{
     csrf_field, set_cookie, spawn_app, spawn_demo_app, TestApp, CHANGED_EID, SECRETARIAT, TEST_PASSWORD,
 };
@@ -13,6 +14,8 @@ use serde_json::{json, Value};
 
 const RESIDENT: &str = "resident@example.org";
 const CO_FACILITATOR: &str = "cofacilitator@example.org";
+const PARTICIPANT: &str = "participant@example.org";
+const OBSERVER: &str = "observer@example.org";
 
 /// A minimal valid revision: one edit to the latest revision of the demonstration.
 fn one_edit() -> Value {
@@ -300,13 +303,36 @@ test_on_both_databases! {
             .unwrap();
         app.secretariat_token().await;
         let secretariat = app.user(SECRETARIAT).await;
-        // Delegates need a party accredited to the track (step 0005); until that exists they are not walked.
+        // Heads of delegation of a party accredited to the track as a participant, and of one accredited as an
+        // observer (the demonstration has both).
+        let accreditations = app.store.accreditations(Some(&track.track_id), None).await.unwrap();
+        let party_with = |status: Status| {
+            accreditations
+                .iter()
+                .find(|accreditation| accreditation.status == status)
+                .unwrap_or_else(|| panic!("the demonstration has a party with status {status:?}"))
+                .party_id
+                .clone()
+        };
+        let participant_party = party_with(Status::Participant);
+        let observer_party = party_with(Status::Observer);
+        let participant = app.user(PARTICIPANT).await;
+        let observer = app.user(OBSERVER).await;
+        for (user, party_id) in [(&participant, &participant_party), (&observer, &observer_party)] {
+            app.store
+                .add_delegation_member(&process.process_id, user.user_id, party_id, DelegationRole::Head, "test")
+                .await
+                .unwrap();
+        }
         let walked = [
-            (Role::Anonymous, None),
-            (Role::Resident, Some(&resident)),
-            (Role::CoFacilitator, Some(&co_facilitator)),
-            (Role::Secretariat, Some(&secretariat)),
+            (Role::Anonymous, None, &participant_party),
+            (Role::Resident, Some(&resident), &participant_party),
+            (Role::DelegateParticipant, Some(&participant), &participant_party),
+            (Role::DelegateObserver, Some(&observer), &observer_party),
+            (Role::CoFacilitator, Some(&co_facilitator), &participant_party),
+            (Role::Secretariat, Some(&secretariat), &participant_party),
         ];
+        assert_eq!(walked.len(), Role::ALL.len(), "every role is walked");
         let routes = accord_server::routes();
         assert!(routes.len() >= 30, "{} routes", routes.len());
         let mut mismatches = Vec::new();
@@ -325,7 +351,8 @@ test_on_both_databases! {
             } else if path.ends_with("/export") {
                 path.push_str("?format=akn");
             }
-            for (role, user) in &walked {
+            for (role, user, party_id) in &walked {
+                let path = path.replace("{party_id}", party_id.as_str()).replace("{track_id}", &track.track_id);
                 let url = format!("{}{path}", app.address);
                 let is_api = path.starts_with("/api/");
                 let mut request = app.client.request(route.method.clone(), &url);
