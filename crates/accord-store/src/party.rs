@@ -322,7 +322,8 @@ const CITY_COLUMNS: &str =
 impl Store {
     /// Loads the registry: the states of `member_states_csv` and `observer_states_csv` as parties, the cities of
     /// `cities_csv` into the gazetteer. Idempotent: what is there already (the same slug, ISO code or GeoNames
-    /// id) is left as it is. All in one transaction.
+    /// id) is left as it is. All in one transaction, with one `registry.loaded` entry on the record (actor
+    /// `system`, data: how many of each were added) when anything was added.
     ///
     /// # Errors
     /// [`LoadRegistryError::Registry`] when a text is malformed (nothing is stored);
@@ -393,6 +394,15 @@ impl Store {
             let result = query.execute(&mut *transaction).await.map_err(StoreError::from)?;
             load.n_cities += result.rows_affected() as usize;
         }
+        // A load that adds nothing changes nothing, and leaves the record as it is.
+        if load != RegistryLoad::default() {
+            let data = serde_json::json!({
+                "member_states": load.n_member_states,
+                "observer_states": load.n_observer_states,
+                "cities": load.n_cities,
+            });
+            self.append_event(&mut transaction, RECORD_ACTOR, "registry.loaded", &data.to_string()).await?;
+        }
         transaction.commit().await.map_err(StoreError::from)?;
         Ok(load)
     }
@@ -406,14 +416,14 @@ impl Store {
             .await
     }
 
-    /// Creates a party.
+    /// Creates a party, with its `party.created` entry on the record (actor `system`) in the same transaction.
     ///
     /// # Errors
     /// [`StoreError::Conflict`] when a party with the same slug or ISO code exists;
     /// [`StoreError::Database`] otherwise.
     pub async fn create_party(&self, new: &NewParty) -> Result<Party> {
         let mut transaction = self.pool.begin().await?;
-        insert_party(&mut transaction, new).await?;
+        self.insert_party(&mut transaction, new).await?;
         transaction.commit().await?;
         self.party(&new.party_id).await
     }
@@ -460,7 +470,8 @@ impl Store {
     /// The party of the gazetteer's city `geonames_id`, created from the gazetteer entry (name, country,
     /// coordinates, population) the first time it is asked for. Its slug is the ASCII name and country
     /// (`chicago-us`), with the first-level division when the name recurs in the country (`washington-us-dc`),
-    /// or with the GeoNames id when it recurs there too.
+    /// or with the GeoNames id when it recurs there too. The creation appends `party.created` to the record
+    /// (actor `system`).
     ///
     /// # Errors
     /// [`StoreError::NotFound`] when the gazetteer has no such city (is the registry loaded?);
@@ -472,7 +483,7 @@ impl Store {
         let city = self.city(geonames_id).await?;
         let party_id = self.city_party_id(&city).await?;
         let mut transaction = self.pool.begin().await?;
-        insert_city_party(&mut transaction, &party_id, &city.name, &city).await?;
+        self.insert_city_party(&mut transaction, &party_id, &city.name, &city).await?;
         transaction.commit().await?;
         self.party(&party_id).await
     }
@@ -525,7 +536,8 @@ impl Store {
     /// `name` (required), `iso3166` (states: alpha-2 or alpha-3), `country` (cities and organizations: the
     /// state they are in), `geonames_id` (cities: the gazetteer entry) and `party_id` (a slug; by default made
     /// from the name). A state's name may be left blank (the registry's is used), and so may a city's (the
-    /// gazetteer's). Returns how many parties were stored.
+    /// gazetteer's). Returns how many parties were stored; each appends `party.created` to the record (actor
+    /// `system`) in the import's one transaction.
     ///
     /// # Errors
     /// [`ImportError::Rows`] with every bad row found (row 1 is the header; each names its column and what was
@@ -603,9 +615,9 @@ impl Store {
         let mut transaction = self.pool.begin().await.map_err(StoreError::from)?;
         for (row, plan) in &planned {
             let result = match plan {
-                Planned::Party(new) => insert_party(&mut transaction, new).await,
+                Planned::Party(new) => self.insert_party(&mut transaction, new).await,
                 Planned::City { party_id, name, city } => {
-                    insert_city_party(&mut transaction, party_id, name, city).await
+                    self.insert_city_party(&mut transaction, party_id, name, city).await
                 }
             };
             match result {
@@ -888,45 +900,75 @@ fn import_columns(header: &[String]) -> std::result::Result<HashMap<String, usiz
     }
 }
 
-async fn insert_party(transaction: &mut sqlx::Transaction<'_, sqlx::Any>, new: &NewParty) -> Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO party ({PARTY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, NULL, NULL, $8)"
-    ))
-    .bind(&new.party_id)
-    .bind(new.kind.as_str())
-    .bind(&new.name)
-    .bind(&new.official_name)
-    .bind(&new.iso3166_alpha2)
-    .bind(&new.iso3166_alpha3)
-    .bind(&new.country_code)
-    .bind(now_rfc3339())
-    .execute(&mut **transaction)
-    .await
-    .map_err(|error| conflict_or(error, "party", &new.party_id))?;
-    Ok(())
-}
+/// Who the record names for the registry's writes: accord itself (the registry, the command line, the
+/// gazetteer), as `docs/record.md` says for writes that no signed-in person makes.
+const RECORD_ACTOR: &str = "system";
 
-async fn insert_city_party(
-    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
-    party_id: &str,
-    name: &str,
-    city: &City,
-) -> Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO party ({PARTY_COLUMNS}) VALUES ($1, 'city', $2, NULL, NULL, NULL, $3, $4, $5, $6, $7, $8)"
-    ))
-    .bind(party_id)
-    .bind(name)
-    .bind(&city.country_code)
-    .bind(city.latitude)
-    .bind(city.longitude)
-    .bind(city.population)
-    .bind(city.geonames_id)
-    .bind(now_rfc3339())
-    .execute(&mut **transaction)
-    .await
-    .map_err(|error| conflict_or(error, "party", party_id))?;
-    Ok(())
+impl Store {
+    /// Inserts a state or an organization and appends `party.created` to the record, in `transaction`.
+    async fn insert_party(
+        &self,
+        transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+        new: &NewParty,
+    ) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO party ({PARTY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, NULL, NULL, $8)"
+        ))
+        .bind(&new.party_id)
+        .bind(new.kind.as_str())
+        .bind(&new.name)
+        .bind(&new.official_name)
+        .bind(&new.iso3166_alpha2)
+        .bind(&new.iso3166_alpha3)
+        .bind(&new.country_code)
+        .bind(now_rfc3339())
+        .execute(&mut **transaction)
+        .await
+        .map_err(|error| conflict_or(error, "party", &new.party_id))?;
+        let data = serde_json::json!({
+            "party_id": new.party_id,
+            "kind": new.kind.as_str(),
+            "name": new.name,
+            "iso3166_alpha2": new.iso3166_alpha2,
+            "country": new.country_code,
+        });
+        self.append_event(transaction, RECORD_ACTOR, "party.created", &data.to_string()).await?;
+        Ok(())
+    }
+
+    /// Inserts a city's party from its gazetteer entry and appends `party.created` to the record, in
+    /// `transaction`.
+    async fn insert_city_party(
+        &self,
+        transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+        party_id: &str,
+        name: &str,
+        city: &City,
+    ) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO party ({PARTY_COLUMNS}) VALUES ($1, 'city', $2, NULL, NULL, NULL, $3, $4, $5, $6, $7, $8)"
+        ))
+        .bind(party_id)
+        .bind(name)
+        .bind(&city.country_code)
+        .bind(city.latitude)
+        .bind(city.longitude)
+        .bind(city.population)
+        .bind(city.geonames_id)
+        .bind(now_rfc3339())
+        .execute(&mut **transaction)
+        .await
+        .map_err(|error| conflict_or(error, "party", party_id))?;
+        let data = serde_json::json!({
+            "party_id": party_id,
+            "kind": PartyKind::City.as_str(),
+            "name": name,
+            "country": city.country_code,
+            "geonames_id": city.geonames_id,
+        });
+        self.append_event(transaction, RECORD_ACTOR, "party.created", &data.to_string()).await?;
+        Ok(())
+    }
 }
 
 fn party_from_row(row: &AnyRow) -> Result<Party> {

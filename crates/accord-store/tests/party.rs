@@ -305,3 +305,48 @@ fn an_organization_cannot_be_a_state_or_a_city() {
         Err(PartyError::NotAnOrganization(PartyKind::MemberState))
     );
 }
+
+mod record {
+    use super::*;
+
+    async fn actions(store: &Store) -> Vec<(String, String)> {
+        let events = store.events(0, 1_000).await.expect("the record is read");
+        events.into_iter().map(|event| (event.action, event.data)).collect()
+    }
+
+    test_on_both_databases! {
+        async fn each_new_party_and_each_registry_load_that_adds_something_is_on_the_record(store) {
+            small_registry(&store).await;
+            store.load_registry(registry::MEMBER_STATES_CSV, registry::OBSERVER_STATES_CSV, &small_gazetteer()).await.unwrap();
+            store.party_for_city(4_887_398).await.unwrap();
+            store.party_for_city(4_887_398).await.unwrap();
+            store.import_parties_csv("kind,name\nigo,African Union\nun_entity,UNHCR\n").await.unwrap();
+
+            let recorded = actions(&store).await;
+
+            assert_eq!(
+                recorded,
+                [
+                    ("registry.loaded".to_owned(), r#"{"cities":9,"member_states":193,"observer_states":2}"#.to_owned()),
+                    ("party.created".to_owned(), r#"{"country":"US","geonames_id":4887398,"kind":"city","name":"Chicago","party_id":"chicago-us"}"#.to_owned()),
+                    ("party.created".to_owned(), r#"{"country":null,"iso3166_alpha2":null,"kind":"igo","name":"African Union","party_id":"african-union"}"#.to_owned()),
+                    ("party.created".to_owned(), r#"{"country":null,"iso3166_alpha2":null,"kind":"un_entity","name":"UNHCR","party_id":"unhcr"}"#.to_owned()),
+                ]
+            );
+            assert!(store.verify_events().await.unwrap().is_intact());
+        }
+
+        async fn a_refused_import_or_a_refused_creation_leaves_the_record_as_it_was(store) {
+            let forum = NewParty::organization(PartyKind::CivilSociety, "Migrant Forum in Asia", None).unwrap();
+            store.create_party(&forum).await.unwrap();
+            let n_before = store.event_count().await.unwrap();
+
+            store.create_party(&forum).await.unwrap_err();
+            store.import_parties_csv("kind,name\nigo,African Union\nigo,\n").await.unwrap_err();
+
+            assert_eq!(n_before, 1);
+            assert_eq!(store.event_count().await.unwrap(), n_before);
+            assert!(store.parties(Some(PartyKind::Igo)).await.unwrap().is_empty());
+        }
+    }
+}
