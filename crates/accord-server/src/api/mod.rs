@@ -2,16 +2,18 @@
 //! the handlers' annotations, so that it cannot drift from the routes). One module per resource:
 //! [`processes`], [`drafts`] (drafts, revisions, paragraphs, exports) and [`redline`].
 
+pub mod account;
 pub mod drafts;
+pub mod parties;
 pub mod processes;
 pub mod record; // the record as JSON lines, and its check
 pub mod redline;
 pub mod types;
 
 use crate::error::ErrorBody;
-use crate::AppState;
-use axum::routing::get;
-use axum::{Json, Router};
+use crate::permissions::Action;
+use crate::routes::Route;
+use axum::Json;
 use utoipa::OpenApi;
 
 /// The OpenAPI 3.1 description of the API.
@@ -34,26 +36,60 @@ use utoipa::OpenApi;
         redline::redline,
         record::export,
         record::verify,
+        parties::list,
+        parties::one,
+        parties::cities,
+        account::me,
+        account::outbox,
+        account::invite,
     ),
     components(schemas(ErrorBody, crate::export::Format)),
+    modifiers(&BearerAuth),
     tags((name = "text", description = "The compact's text: drafts, revisions and redlines"),
+         (name = "accounts", description = "Who is signed in, invitations and the e-mail outbox"),
+         (name = "parties", description = "The party registry and the gazetteer of cities (GeoNames, CC BY 4.0)"),
          (name = "record", description = "The record: the hash-chained log of every change of state"))
 )]
 pub struct ApiDoc;
 
-/// The API's routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
-        .route("/api/processes", get(processes::list))
-        .route("/api/processes/{process_id}", get(processes::one))
-        .route("/api/drafts/{draft_id}", get(drafts::one))
-        .route("/api/drafts/{draft_id}/revisions", get(drafts::revisions).post(drafts::add_revision))
-        .route("/api/drafts/{draft_id}/revisions/{number}", get(drafts::revision))
-        .route("/api/drafts/{draft_id}/revisions/{number}/paragraphs/{eid}", get(drafts::paragraph))
-        .route("/api/drafts/{draft_id}/revisions/{number}/export", get(drafts::export))
-        .route("/api/redline", get(redline::redline))
-        .route("/api/record", get(record::export))
-        .route("/api/record/verify", get(record::verify))
-        .fallback(|| async { crate::error::ApiError(crate::Error::NotFound("no such API route".to_owned())) })
+/// Declares the `bearer` security scheme: `Authorization: Bearer <API token>`, tokens made on `/account`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API's routes, each with the action the permission table checks (see [`crate::routes`]).
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/openapi.json", Action::ReadText, || async { Json(ApiDoc::openapi()) }),
+        Route::get("/api/processes", Action::ReadText, processes::list),
+        Route::get("/api/processes/{process_id}", Action::ReadText, processes::one),
+        Route::get("/api/drafts/{draft_id}", Action::ReadText, drafts::one),
+        Route::get("/api/drafts/{draft_id}/revisions", Action::ReadText, drafts::revisions),
+        Route::post("/api/drafts/{draft_id}/revisions", Action::PublishRevision, drafts::add_revision),
+        Route::get("/api/drafts/{draft_id}/revisions/{number}", Action::ReadText, drafts::revision),
+        Route::get(
+            "/api/drafts/{draft_id}/revisions/{number}/paragraphs/{eid}",
+            Action::ReadText,
+            drafts::paragraph,
+        ),
+        Route::get("/api/drafts/{draft_id}/revisions/{number}/export", Action::ReadText, drafts::export),
+        Route::get("/api/redline", Action::ReadText, redline::redline),
+        Route::get("/api/record", Action::ReadRegistry, record::export),
+        Route::get("/api/record/verify", Action::ReadRegistry, record::verify),
+        Route::get("/api/parties", Action::ReadRegistry, parties::list),
+        Route::get("/api/parties/{party_id}", Action::ReadRegistry, parties::one),
+        Route::get("/api/cities", Action::ReadRegistry, parties::cities),
+        Route::get("/api/me", Action::ManageTokens, account::me),
+        Route::get("/api/outbox", Action::ViewOutbox, account::outbox),
+        Route::post("/api/processes/{process_id}/invitations", Action::InviteDelegate, account::invite),
+    ]
 }

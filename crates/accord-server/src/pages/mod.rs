@@ -1,32 +1,60 @@
 //! The web pages, rendered on the server with askama and usable without JavaScript: the processes, a
 //! process, a draft's revision history, a revision's full text, one paragraph across revisions, and the
-//! redline between two revisions chosen in a form. Downloads of each revision and redline.
+//! redline between two revisions chosen in a form. Downloads of each revision and redline. Signing in and out,
+//! the account with its API tokens, invitations and password resets by e-mail link, and the permissions table.
 
+mod account;
 mod draft;
 mod home;
+mod invitation;
+mod parties;
 mod record;
 mod redline;
 mod revision;
 
-use crate::AppState;
-use axum::routing::{get, post};
-use axum::Router;
+use crate::permissions::Action;
+use crate::routes::Route;
 
 pub use home::ErrorPage;
 
-/// The routes of the pages.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::processes))
-        .route("/demo", post(home::load_demo))
-        .route("/processes/{process_id}", get(home::process))
-        .route("/drafts/{draft_id}", get(draft::history))
-        .route("/drafts/{draft_id}/revisions/{number}", get(revision::full_text))
-        .route("/drafts/{draft_id}/revisions/{number}/paragraphs/{eid}", get(revision::paragraph))
-        .route("/drafts/{draft_id}/revisions/{number}/export/{format}", get(revision::export))
-        .route("/drafts/{draft_id}/redline", get(redline::page))
-        .route("/drafts/{draft_id}/redline/export/{format}", get(redline::export))
-        .route("/record", get(record::page))
+/// The routes of the pages, each with the action the permission table checks (see [`crate::routes`]).
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/", Action::ReadText, home::processes),
+        Route::post("/demo", Action::LoadDemo, home::load_demo),
+        Route::get("/processes/{process_id}", Action::ReadText, home::process),
+        Route::get("/drafts/{draft_id}", Action::ReadText, draft::history),
+        Route::get("/drafts/{draft_id}/revisions/{number}", Action::ReadText, revision::full_text),
+        Route::get(
+            "/drafts/{draft_id}/revisions/{number}/paragraphs/{eid}",
+            Action::ReadText,
+            revision::paragraph,
+        ),
+        Route::get(
+            "/drafts/{draft_id}/revisions/{number}/export/{format}",
+            Action::ReadText,
+            revision::export,
+        ),
+        Route::get("/drafts/{draft_id}/redline", Action::ReadText, redline::page),
+        Route::get("/drafts/{draft_id}/redline/export/{format}", Action::ReadText, redline::export),
+        Route::get("/permissions", Action::ReadRegistry, account::permissions),
+        Route::get("/record", Action::ReadRegistry, record::page),
+        Route::get("/parties", Action::ReadRegistry, parties::list),
+        Route::get("/parties/{party_id}", Action::ReadRegistry, parties::one),
+        Route::get("/cities", Action::ReadRegistry, parties::cities),
+        Route::get("/sign-in", Action::SignIn, account::sign_in_form),
+        Route::post("/sign-in", Action::SignIn, account::sign_in),
+        Route::post("/sign-out", Action::ManageTokens, account::sign_out),
+        Route::get("/account", Action::ManageTokens, account::account),
+        Route::post("/account/tokens", Action::ManageTokens, account::create_token),
+        Route::post("/account/tokens/{api_token_id}/revoke", Action::ManageTokens, account::revoke_token),
+        Route::get("/invitations/{token}", Action::SignIn, invitation::invitation),
+        Route::post("/invitations/{token}", Action::SignIn, invitation::accept),
+        Route::get("/password-reset", Action::SignIn, invitation::reset_ask_form),
+        Route::post("/password-reset", Action::SignIn, invitation::reset_ask),
+        Route::get("/password-reset/{token}", Action::SignIn, invitation::reset_form),
+        Route::post("/password-reset/{token}", Action::SignIn, invitation::reset),
+    ]
 }
 
 /// An askama template answered as an HTML page.
