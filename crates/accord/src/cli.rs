@@ -34,6 +34,14 @@ enum Command {
         /// Load the demonstration process (the Global Compact for Migration) if it is not loaded.
         #[arg(long)]
         demo: bool,
+        /// Send cookies without `Secure`, for a browser on plain http. Refused unless --bind is a loopback
+        /// address: anywhere else, serve behind HTTPS and keep cookies Secure.
+        #[arg(long)]
+        insecure_cookies: bool,
+        /// The origin that links in e-mail (invitations, password resets) start with, e.g.
+        /// `https://accord.example.org`; by default `http://` and the address served.
+        #[arg(long, env = "ACCORD_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Load the demonstration process into the database.
     Demo,
@@ -99,6 +107,13 @@ enum Command {
         #[command(subcommand)]
         command: PartiesCommand,
     },
+    /// People who can sign in.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// List the e-mail that accord wrote (invitations, password-reset links), oldest first.
+    Outbox,
     /// Check the record's hash chain: "N entries, chain intact", or exit 6 naming the first entry that does
     /// not match.
     Verify,
@@ -107,6 +122,28 @@ enum Command {
         #[command(subcommand)]
         command: LogCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersCommand {
+    /// Create a user, for example the first secretariat: `echo PASSWORD | accord users add EMAIL --name N
+    /// --password-stdin --secretariat PROCESS`. The password is read from standard input, never from the
+    /// command line (which other users of the machine can see).
+    Add {
+        /// The sign-in e-mail address.
+        email: String,
+        /// The name shown beside what the person does.
+        #[arg(long)]
+        name: String,
+        /// Read the password (at least 10 characters) from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Make the user the secretariat of this process.
+        #[arg(long, value_name = "PROCESS")]
+        secretariat: Option<String>,
+    },
+    /// List the users: id, e-mail address, name.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,7 +239,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         Store::open(&args.database).await.with_context(|| format!("opening the database {}", args.database))
     };
     match args.command {
-        Command::Serve { bind, demo } => {
+        Command::Serve { bind, demo, insecure_cookies, public_url } => {
             let store = open().await?;
             if demo {
                 accord_demo::load(&store).await.context("loading the demonstration process")?;
@@ -210,12 +247,23 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             let listener =
                 tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("listening on {bind}"))?;
             let address = listener.local_addr()?;
+            if insecure_cookies && !address.ip().is_loopback() {
+                return Err(InputError(
+                    2,
+                    format!(
+                        "--insecure-cookies is for loopback only, and {address} is not: serve behind HTTPS"
+                    ),
+                )
+                .into());
+            }
+            let public_url = public_url.unwrap_or_else(|| format!("http://{address}"));
+            let auth = accord_server::AuthConfig::new(!insecure_cookies).with_public_url(&public_url);
             tracing::info!(database = %args.database, "accord serves http://{address}/");
             eprintln!("accord: serving http://{address}/ (database {})", args.database);
             let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
-            accord_server::serve(store, listener, shutdown).await.context("serving")?;
+            accord_server::serve_with(store, auth, listener, shutdown).await.context("serving")?;
         }
         Command::Demo => {
             let store = open().await?;
@@ -333,6 +381,52 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             let store = open().await?;
             for party in store.parties(kind).await? {
                 println!("{}", party_line(&party));
+            }
+        }
+        Command::Users { command: UsersCommand::Add { email, name, password_stdin: _, secretariat } } => {
+            let email =
+                accord_store::Email::parse(&email).map_err(|error| InputError(2, error.to_string()))?;
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+            let password = accord_store::Password::parse_new(line.trim_end_matches(['\r', '\n']))
+                .map_err(|error| InputError(2, format!("standard input: {error}")))?;
+            let store = open().await?;
+            if let Some(process_id) = &secretariat {
+                store.process(process_id).await?;
+            }
+            let new = accord_store::account::NewUser { email, display_name: name, password };
+            let user = store.create_user(&new).await.context("creating the user")?;
+            if let Some(process_id) = &secretariat {
+                store
+                    .grant_process_role(
+                        process_id,
+                        None,
+                        user.user_id,
+                        accord_store::ProcessRole::Secretariat,
+                    )
+                    .await?;
+            }
+            let role =
+                secretariat.map(|process_id| format!(", secretariat of {process_id}")).unwrap_or_default();
+            println!("user {} created: {}{role}", user.user_id, user.email.as_str());
+        }
+        Command::Users { command: UsersCommand::List } => {
+            let store = open().await?;
+            for user in store.users().await? {
+                println!("{}\t{}\t{}", user.user_id, user.email.as_str(), user.display_name);
+            }
+        }
+        Command::Outbox => {
+            let store = open().await?;
+            for email in store.outbox().await? {
+                let sent = email.sent_at.as_deref().unwrap_or("not sent");
+                println!(
+                    "--- #{} to {} at {} ({sent})",
+                    email.outbox_id,
+                    email.recipient.as_str(),
+                    email.created_at
+                );
+                println!("Subject: {}\n\n{}", email.subject, email.body);
             }
         }
         Command::Verify => {
