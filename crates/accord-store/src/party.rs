@@ -722,8 +722,11 @@ impl Store {
                 Err(error) => return Err(error),
             };
             if !country.is_empty() {
+                // The alpha-2 code as GeoNames writes it (territories such as PR included), or any code of the state.
                 let given = registry::state_by_code(&country).map(|(state, _)| state.iso3166_alpha2.as_str());
-                if given != Some(city.country_code.as_str()) {
+                if !country.eq_ignore_ascii_case(&city.country_code)
+                    && given != Some(city.country_code.as_str())
+                {
                     return problem(
                         "country",
                         format!(

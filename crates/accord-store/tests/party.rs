@@ -24,6 +24,7 @@ fn small_gazetteer() -> String {
         "4915545,Washington,Washington,US,IL,40.70365,-89.40731,16664",
         "5128581,New York City,New York City,US,NY,40.71427,-74.00597,8804190",
         "5549222,Washington,Washington,US,UT,37.13054,-113.50829,24299",
+        "4568127,San Juan,San Juan,PR,127,18.46633,-66.10572,418140",
     ];
     format!("{CITY_HEADER}{}\n", rows.join("\n"))
 }
@@ -72,7 +73,7 @@ test_on_both_databases! {
 
         assert_eq!(again, accord_store::RegistryLoad::default());
         assert_eq!(n_parties(&store).await, 195);
-        assert_eq!(store.n_cities().await.unwrap(), 9);
+        assert_eq!(store.n_cities().await.unwrap(), 10);
     }
 
     async fn a_malformed_registry_text_names_its_row_and_column_and_stores_nothing(store) {
@@ -196,6 +197,7 @@ test_on_both_databases! {
                     observer_state,The Holy See,va,,\n\
                     city,,,US,4140963\n\
                     city,New York,,,5128581\n\
+                    city,,,pr,4568127\n\
                     city_network,Mayors Migration Council,,,\n\
                     un_entity,International Organization for Migration,,CH,\n\
                     igo,\"Economic Community of West African States, ECOWAS\",,NGA,\n\
@@ -203,13 +205,14 @@ test_on_both_databases! {
 
         let n_stored = store.import_parties_csv(text).await.unwrap();
 
-        assert_eq!(n_stored, 8);
+        assert_eq!(n_stored, 9);
         let france = store.party("france").await.unwrap();
         assert_eq!((france.kind, france.iso3166_alpha3.as_deref()), (PartyKind::MemberState, Some("FRA")));
         assert_eq!(store.party("holy-see").await.unwrap().name, "The Holy See");
         let washington = store.party("washington-us-dc").await.unwrap();
         assert_eq!((washington.name.as_str(), washington.population), ("Washington", Some(689_545)));
         assert_eq!(store.party("new-york-city-us").await.unwrap().name, "New York");
+        assert_eq!(store.party("san-juan-pr").await.unwrap().country_code.as_deref(), Some("PR"), "a territory");
         assert_eq!(store.party("international-organization-for-migration").await.unwrap().country_code.as_deref(), Some("CH"));
         let ecowas = store.party("economic-community-of-west-african-states-ecowas").await.unwrap();
         assert_eq!(ecowas.country_code.as_deref(), Some("NG"));
@@ -327,7 +330,7 @@ mod record {
             assert_eq!(
                 recorded,
                 [
-                    ("registry.loaded".to_owned(), r#"{"cities":9,"member_states":193,"observer_states":2}"#.to_owned()),
+                    ("registry.loaded".to_owned(), r#"{"cities":10,"member_states":193,"observer_states":2}"#.to_owned()),
                     ("party.created".to_owned(), r#"{"country":"US","geonames_id":4887398,"kind":"city","name":"Chicago","party_id":"chicago-us"}"#.to_owned()),
                     ("party.created".to_owned(), r#"{"country":null,"iso3166_alpha2":null,"kind":"igo","name":"African Union","party_id":"african-union"}"#.to_owned()),
                     ("party.created".to_owned(), r#"{"country":null,"iso3166_alpha2":null,"kind":"un_entity","name":"UNHCR","party_id":"unhcr"}"#.to_owned()),
