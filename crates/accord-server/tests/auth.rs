@@ -251,6 +251,55 @@ test_on_both_databases! {
         assert_eq!(published.status().as_u16(), 201, "the co-facilitator of the track publishes");
     }
 
+    async fn a_head_of_delegation_invites_a_delegate_to_their_own_party_only(store) {
+        let app = spawn_demo_app(store).await;
+        let (process, track, _) = app.store.draft_context("gcm").await.unwrap();
+        let accreditations = app.store.accreditations(Some(&track.track_id), None).await.unwrap();
+        let mut participants = accreditations
+            .iter()
+            .filter(|accreditation| accreditation.status == Status::Participant)
+            .map(|accreditation| accreditation.party_id.clone());
+        let own_party = participants.next().expect("a participant party");
+        let other_party = participants.next().expect("a second participant party");
+        let head = app.user(PARTICIPANT).await;
+        app.store
+            .add_delegation_member(&process.process_id, head.user_id, &own_party, DelegationRole::Head, "test")
+            .await
+            .unwrap();
+        let (_, token) = app.store.create_api_token(head.user_id, "t").await.unwrap();
+        let invite = |party: String| {
+            let app = &app;
+            let token = token.expose().to_owned();
+            let url = format!("{}/api/processes/{}/invitations", app.address, process.process_id);
+            async move {
+                app.client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({"email": "dan@example.org", "role": "delegate", "party": party}))
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+
+        let elsewhere = invite(other_party).await;
+        let own = invite(own_party.clone()).await;
+
+        assert_eq!(elsewhere.status().as_u16(), 403, "not to another party's delegation");
+        assert_eq!(own.status().as_u16(), 201);
+        let mail = app.store.outbox().await.unwrap();
+        assert_eq!(mail.len(), 1, "only the allowed invitation is written");
+        let path = link_path(&mail[0].body, "/invitations/");
+        let (cookie, csrf) = app.anonymous_csrf().await;
+        let accepted = app
+            .post_form(&path, Some(&cookie), &[("csrf", &csrf), ("display_name", "Dan"), ("password", "dan's long password")])
+            .await;
+        assert_eq!(accepted.status().as_u16(), 200);
+        let dan = app.user("dan@example.org").await;
+        let delegation = app.store.delegation_of(dan.user_id, &process.process_id).await.unwrap();
+        assert_eq!(delegation, Some((own_party, DelegationRole::Delegate)));
+    }
+
     async fn a_password_reset_is_read_from_the_outbox_and_completed_and_asking_reveals_nothing(store) {
         let app = spawn_app(store).await;
         app.user(RESIDENT).await;

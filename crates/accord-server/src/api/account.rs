@@ -5,7 +5,7 @@ use crate::error::{ApiError, Error};
 use crate::permissions::Role;
 use crate::AppState;
 use accord_store::account::{InvitedRole, NewInvitation};
-use accord_store::Email;
+use accord_store::{DelegationRole, Email};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -126,7 +126,8 @@ pub struct InvitationJson {
 }
 
 /// Invites someone by e-mail to a role in the process: the link goes to the outbox (and through SMTP when
-/// configured). The secretariat invites to any role; a co-facilitator needs a track, a delegation role a party.
+/// configured). The secretariat invites to any role, a head of delegation delegates and experts to their own
+/// delegation; a co-facilitator's invitation names a track, a delegation's a party.
 #[utoipa::path(post, path = "/api/processes/{process_id}/invitations", tag = "accounts",
     security(("bearer" = [])),
     params(("process_id" = String, Path, description = "The process's slug")),
@@ -144,13 +145,23 @@ pub async fn invite(
     Json(body): Json<NewInvitationJson>,
 ) -> Result<(StatusCode, Json<InvitationJson>), ApiError> {
     let inviter = viewer.signed_in()?;
-    // Heads of delegation will invite to their own party once delegations exist (step 0005); until then only
-    // the secretariat of the process invites.
-    if !viewer.roles.contains(&Role::Secretariat) {
-        tracing::warn!(process = %process_id, "refused: invitation by someone not of the secretariat");
-        return Err(
-            Error::Forbidden("only the secretariat of the process invites, for now".to_owned()).into()
-        );
+    // The secretariat invites to any role; the head of a delegation invites delegates and experts to it.
+    let may_invite = viewer.roles.contains(&Role::Secretariat)
+        || match state.store.delegation_of(inviter.user_id, &process_id).await? {
+            Some((party_id, DelegationRole::Head)) => {
+                body.party.as_deref() == Some(party_id.as_str())
+                    && matches!(body.role.as_str(), "delegate" | "expert")
+            }
+            _ => false,
+        };
+    if !may_invite {
+        tracing::warn!(process = %process_id, "refused: invitation outside the inviter's own delegation");
+        return Err(Error::Forbidden(
+            "the secretariat invites to any role; a head of delegation invites delegates and experts to their own \
+             delegation"
+                .to_owned(),
+        )
+        .into());
     }
     let email = Email::parse(&body.email).map_err(|error| Error::field("email", error.to_string()))?;
     let role = InvitedRole::parse(&body.role).map_err(|_| {

@@ -6,8 +6,8 @@ use super::html;
 use crate::auth::Viewer;
 use crate::error::{Error, PageError};
 use crate::AppState;
-use accord_store::account::Invitation;
-use accord_store::{Email, Password, Token};
+use accord_store::account::{Invitation, InvitedRole};
+use accord_store::{DelegationRole, Email, Password, Token};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header::LOCATION;
@@ -89,6 +89,7 @@ pub async fn accept(
     let password =
         Password::parse_new(form.password).map_err(|error| Error::field("password", error.to_string()))?;
     let (user, invitation) = state.store.accept_invitation(&link, &form.display_name, &password).await?;
+    join_delegation(&state, &user, &invitation).await?;
     tracing::info!(email = %user.email.masked(), role = invitation.role.as_str(), process = %invitation.process_id, "invitation accepted");
     Ok(html(&MessagePage {
         title: "Invitation accepted".to_owned(),
@@ -100,6 +101,28 @@ pub async fn accept(
         link: Some(("/sign-in".to_owned(), "Sign in".to_owned())),
     })?
     .into_response())
+}
+
+/// Puts the person in the party's delegation when the invitation offers a place in one. This runs after the
+/// invitation is marked used, in its own transaction: should it fail, the account exists and the secretariat
+/// adds the member again (the failure is logged and answered as an error).
+async fn join_delegation(
+    state: &AppState,
+    user: &accord_store::User,
+    invitation: &Invitation,
+) -> Result<(), Error> {
+    let role = match invitation.role {
+        InvitedRole::Head => DelegationRole::Head,
+        InvitedRole::Delegate => DelegationRole::Delegate,
+        InvitedRole::Expert => DelegationRole::Expert,
+        InvitedRole::Secretariat | InvitedRole::CoFacilitator => return Ok(()),
+    };
+    let Some(party_id) = &invitation.party_id else {
+        return Err(Error::Internal("a delegation's invitation without a party".to_owned()));
+    };
+    let actor = format!("invitation {}", invitation.invitation_id);
+    state.store.add_delegation_member(&invitation.process_id, user.user_id, party_id, role, &actor).await?;
+    Ok(())
 }
 
 #[derive(Template)]
