@@ -145,6 +145,29 @@ pub fn any_allowed(roles: &[Role], action: Action) -> bool {
     roles.iter().any(|&role| allowed(role, action))
 }
 
+/// The table as Markdown, for `docs/auth.md` (a test keeps the document equal to this).
+pub fn markdown_table() -> String {
+    let mut markdown = String::from("| action | what it is |");
+    for role in Role::ALL {
+        markdown.push_str(&format!(" {} |", role.label()));
+    }
+    markdown.push_str("\n|---|---|");
+    markdown.push_str(&"---|".repeat(Role::ALL.len()));
+    markdown.push('\n');
+    for permission in TABLE {
+        let action = serde_json::to_value(permission.action)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        markdown.push_str(&format!("| `{action}` | {} |", permission.description));
+        for allowed in permission.allowed {
+            markdown.push_str(if allowed { " yes |" } else { " no |" });
+        }
+        markdown.push('\n');
+    }
+    markdown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

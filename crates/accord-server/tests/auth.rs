@@ -442,3 +442,10 @@ test_on_both_databases! {
         assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     }
 }
+
+#[test]
+fn the_permission_table_in_docs_is_the_one_the_server_enforces() {
+    let docs = include_str!("../../../docs/auth.md");
+    let table = accord_server::permissions::markdown_table();
+    assert!(docs.contains(&table), "docs/auth.md should hold this table:\n{table}");
+}
