@@ -170,7 +170,6 @@ pub async fn load_text(store: &Store) -> Result<(), DemoError> {
     }
     let base = base_revision()?;
     let demonstration = demonstration_revision(&base)?;
-    store.load_compiled_registry().await?;
     store
         .create_process(&NewProcess {
             process: Process {

@@ -55,11 +55,13 @@ pub fn asking_cities() -> Vec<&'static registry::City> {
     chosen
 }
 
-/// Loads the parties' accreditations and the migration track's rounds.
+/// Loads the registry (states and the gazetteer of cities), the parties' accreditations and the migration
+/// track's rounds.
 ///
 /// # Errors
 /// [`DemoError::Store`] when the store refuses.
 pub async fn load(store: &Store) -> Result<(), DemoError> {
+    store.load_compiled_registry().await?;
     for (number, (title, opens_on, deadline)) in [
         ("First round: the zero draft", "2018-02-20", "2018-03-09T23:59:59Z"),
         ("Second round: objectives 1 to 11", "2018-03-12", "2018-03-30T23:59:59Z"),

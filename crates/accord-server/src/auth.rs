@@ -387,7 +387,7 @@ async fn check_csrf(
 }
 
 /// Where the request acts, from its path parameters: `{process_id}` names a process; `{draft_id}` a draft, and
-/// so its track and process. An unknown draft or none at all acts nowhere in particular.
+/// so its track and process; `{track_id}` a track and its process. An unknown draft or none at all acts nowhere in particular.
 async fn scope_of(state: &AppState, parts: &mut Parts) -> Scope {
     let Ok(Path(params)) = Path::<HashMap<String, String>>::from_request_parts(parts, state).await else {
         return Scope::Anywhere;
@@ -395,6 +395,11 @@ async fn scope_of(state: &AppState, parts: &mut Parts) -> Scope {
     if let Some(draft_id) = params.get("draft_id") {
         if let Ok((process, track, _)) = state.store.draft_context(draft_id).await {
             return Scope::Track { process_id: process.process_id, track_id: track.track_id };
+        }
+    }
+    if let Some(track_id) = params.get("track_id") {
+        if let Ok(track) = state.store.track(track_id).await {
+            return Scope::Track { process_id: track.process_id, track_id: track.track_id };
         }
     }
     if let Some(process_id) = params.get("process_id") {

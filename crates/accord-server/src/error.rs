@@ -89,6 +89,10 @@ impl From<StoreError> for Error {
         match error {
             StoreError::NotFound { .. } => Error::NotFound(error.to_string()),
             StoreError::Conflict { .. } => Error::Conflict(error.to_string()),
+            StoreError::Accreditation(accord_store::AccreditationError::MissingReason) => {
+                Error::field("reason", error.to_string())
+            }
+            StoreError::Accreditation(_) => Error::Conflict(error.to_string()),
             other => Error::Internal(other.to_string()),
         }
     }

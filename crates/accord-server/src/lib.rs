@@ -5,6 +5,7 @@
 //! (`templates/`) or JSON. Only this crate knows HTTP, JSON, HTML and OpenAPI.
 #![deny(missing_docs)]
 
+pub mod accreditation; // who may act for which party, and the public registry rows
 pub mod api; // the JSON API under /api and its OpenAPI document
 pub mod auth; // who is asking (sessions, API tokens), CSRF, the guard of every route, sign-in throttling
 pub mod error; // the one error type at the web edge, answered as JSON or as a page

@@ -51,11 +51,11 @@ test_on_both_databases! {
         let app = spawn_demo_app(store).await;
 
         let processes = app.get_json("/api/processes").await;
-        let process = app.get_json("/api/processes/gcm").await;
+        let process = app.get_json("/api/processes/global-compacts-2018").await;
 
         assert_eq!(processes.as_array().unwrap().len(), 1);
         assert_eq!(processes[0], process);
-        assert_eq!(process["id"], "gcm");
+        assert_eq!(process["id"], "global-compacts-2018");
         assert_eq!(process["demo"], true);
         assert_eq!(process["tracks"][0]["id"], "migration");
         assert_eq!(process["tracks"][0]["drafts"][0]["id"], "gcm");
@@ -79,7 +79,7 @@ test_on_both_databases! {
         let draft = app.get_json("/api/drafts/gcm").await;
         let revisions = app.get_json("/api/drafts/gcm/revisions").await;
 
-        assert_eq!(draft["process"], "gcm");
+        assert_eq!(draft["process"], "global-compacts-2018");
         assert_eq!(draft["track"], "migration");
         assert_eq!(draft["revisions"], revisions);
         let revisions = revisions.as_array().unwrap();

@@ -58,27 +58,27 @@ test_on_both_databases! {
         let second = app.post_demo().await;
 
         assert_eq!(first.status().as_u16(), 303, "anyone may load the demonstration on an empty database");
-        assert_eq!(first.headers()["location"], "/processes/gcm");
+        assert_eq!(first.headers()["location"], "/processes/global-compacts-2018");
         assert_eq!(second.status().as_u16(), 401, "once a process exists, an anonymous visitor may not");
         app.secretariat_token().await;
         let (cookie, csrf) = app.sign_in(SECRETARIAT, TEST_PASSWORD).await;
         let third = app.post_form("/demo", Some(&cookie), &[("csrf", &csrf)]).await;
         assert_eq!(third.status().as_u16(), 303, "the secretariat may");
-        assert_eq!(third.headers()["location"], "/processes/gcm");
+        assert_eq!(third.headers()["location"], "/processes/global-compacts-2018");
         assert_eq!(app.get_process("gcm").await.status().as_u16(), 200);
         assert_eq!(app.n_revisions("gcm").await, 2, "loading twice adds nothing");
         assert_eq!(app.store.processes().await.unwrap().len(), 1);
         let html = app.get_html("/").await;
-        assert!(html.contains("href=\"/processes/gcm\""));
+        assert!(html.contains("href=\"/processes/global-compacts-2018\""));
         assert!(!html.contains("action=\"/demo\""), "the offer is gone once a process exists");
     }
 
     async fn the_process_page_links_its_draft(store) {
         let app = spawn_demo_app(store).await;
 
-        let html = app.get_html("/processes/gcm").await;
+        let html = app.get_html("/processes/global-compacts-2018").await;
 
-        assert_accessible("/processes/gcm", &html);
+        assert_accessible("/processes/global-compacts-2018", &html);
         assert!(html.contains("href=\"/drafts/gcm\""));
         assert!(html.contains("Global Compact for Safe, Orderly and Regular Migration"));
     }

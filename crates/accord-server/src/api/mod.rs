@@ -3,6 +3,7 @@
 //! [`processes`], [`drafts`] (drafts, revisions, paragraphs, exports) and [`redline`].
 
 pub mod account;
+pub mod accreditation;
 pub mod drafts;
 pub mod parties;
 pub mod processes;
@@ -39,6 +40,12 @@ use utoipa::OpenApi;
         parties::list,
         parties::one,
         parties::cities,
+        accreditation::list,
+        accreditation::one,
+        accreditation::request,
+        accreditation::decide,
+        accreditation::appeal,
+        accreditation::withdraw,
         account::me,
         account::outbox,
         account::invite,
@@ -69,6 +76,20 @@ impl utoipa::Modify for BearerAuth {
 /// The API's routes, each with the action the permission table checks (see [`crate::routes`]).
 pub fn routes() -> Vec<Route> {
     vec![
+        Route::get("/api/tracks/{track_id}/accreditations", Action::ReadRegistry, accreditation::list),
+        Route::post("/api/tracks/{track_id}/accreditations", Action::RequestAccreditation, accreditation::request),
+        Route::get("/api/tracks/{track_id}/accreditations/{party_id}", Action::ReadRegistry, accreditation::one),
+        Route::post(
+            "/api/tracks/{track_id}/accreditations/{party_id}/decision",
+            Action::DecideAccreditation,
+            accreditation::decide,
+        ),
+        Route::post("/api/tracks/{track_id}/accreditations/{party_id}/appeal", Action::Appeal, accreditation::appeal),
+        Route::post(
+            "/api/tracks/{track_id}/accreditations/{party_id}/withdraw",
+            Action::Withdraw,
+            accreditation::withdraw,
+        ),
         Route::get("/api/openapi.json", Action::ReadText, || async { Json(ApiDoc::openapi()) }),
         Route::get("/api/processes", Action::ReadText, processes::list),
         Route::get("/api/processes/{process_id}", Action::ReadText, processes::one),

@@ -45,7 +45,7 @@ pub async fn processes(State(state): State<AppState>, viewer: Viewer) -> Result<
 /// while the database holds no process, and only the secretariat after that.
 pub async fn load_demo(State(state): State<AppState>) -> Result<Redirect, PageError> {
     accord_demo::load(&state.store).await.map_err(|error| crate::Error::Internal(error.to_string()))?;
-    Ok(Redirect::to("/processes/gcm"))
+    Ok(Redirect::to(&format!("/processes/{}", accord_demo::PROCESS_ID)))
 }
 
 /// `GET /processes/{process_id}`: a process with its tracks and drafts.

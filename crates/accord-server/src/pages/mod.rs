@@ -4,6 +4,7 @@
 //! the account with its API tokens, invitations and password resets by e-mail link, and the permissions table.
 
 mod account;
+pub(crate) mod accreditation;
 mod draft;
 mod home;
 mod invitation;
@@ -40,6 +41,17 @@ pub fn routes() -> Vec<Route> {
         Route::get("/permissions", Action::ReadRegistry, account::permissions),
         Route::get("/record", Action::ReadRegistry, record::page),
         Route::get("/parties", Action::ReadRegistry, parties::list),
+        Route::get("/processes/{process_id}/registry", Action::ReadRegistry, accreditation::registry),
+        Route::get("/tracks/{track_id}", Action::ReadRegistry, accreditation::track),
+        Route::post("/tracks/{track_id}/accreditations", Action::RequestAccreditation, accreditation::request),
+        Route::get("/tracks/{track_id}/accreditations/{party_id}", Action::ReadRegistry, accreditation::accreditation),
+        Route::post(
+            "/tracks/{track_id}/accreditations/{party_id}/decision",
+            Action::DecideAccreditation,
+            accreditation::decide,
+        ),
+        Route::post("/tracks/{track_id}/accreditations/{party_id}/appeal", Action::Appeal, accreditation::appeal),
+        Route::post("/tracks/{track_id}/accreditations/{party_id}/withdraw", Action::Withdraw, accreditation::withdraw),
         Route::get("/parties/{party_id}", Action::ReadRegistry, parties::one),
         Route::get("/cities", Action::ReadRegistry, parties::cities),
         Route::get("/sign-in", Action::SignIn, account::sign_in_form),

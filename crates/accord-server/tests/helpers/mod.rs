@@ -28,7 +28,7 @@ pub async fn spawn_app(store: Store) -> TestApp {
 
 /// Loads the demonstration (draft `gcm`, revisions 0 and 1) into `store`, then serves it.
 pub async fn spawn_demo_app(store: Store) -> TestApp {
-    accord_demo::load(&store).await.expect("the demonstration loads");
+    accord_demo::load_text(&store).await.expect("the demonstration loads");
     spawn_app(store).await
 }
 

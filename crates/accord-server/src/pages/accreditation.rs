@@ -1,0 +1,222 @@
+//! A track's page (its rounds and the parties at its table), the public registry of a process, one party's
+//! accreditation with its history, and the forms that request, decide, appeal and withdraw.
+
+use super::html;
+use crate::accreditation::{actor, party_headed_by, registry_rows, status_word, RegistryRow};
+use crate::auth::Viewer;
+use crate::error::{Error, PageError};
+use crate::permissions::Action;
+use crate::AppState;
+use accord_store::{Decision, Party, Process, Round, Standing, Step, Track};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, Redirect};
+use axum::Form;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "track.html")]
+struct TrackPage {
+    process: Process,
+    track: Track,
+    tracks: Vec<Track>,
+    rounds: Vec<Round>,
+    rows: Vec<RegistryRow>,
+    own_party: Option<String>,
+    csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "registry.html")]
+struct RegistryPage {
+    process: Process,
+    tracks: Vec<Track>,
+    rows: Vec<RegistryRow>,
+}
+
+#[derive(Template)]
+#[template(path = "accreditation.html")]
+struct AccreditationPage {
+    track: Track,
+    party: Party,
+    requested_as: String,
+    status: String,
+    steps: Vec<Step>,
+    may_decide: bool,
+    may_appeal: bool,
+    may_withdraw: bool,
+    csrf: String,
+}
+
+/// `GET /tracks/{track_id}`: rounds, the parties and their standing, and the request form for a head of
+/// delegation.
+pub async fn track(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(track_id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let track = state.store.track(&track_id).await?;
+    let process = state.store.process(&track.process_id).await?;
+    let rows = registry_rows(&state, std::slice::from_ref(&track.track_id)).await?;
+    let own_party = match viewer.may(Action::RequestAccreditation) {
+        true => party_headed_by(&state, &viewer, &track_id, None).await.ok(),
+        false => None,
+    };
+    html(&TrackPage {
+        rounds: state.store.rounds(&track_id).await?,
+        process,
+        tracks: vec![track.clone()],
+        track,
+        rows,
+        own_party,
+        csrf: viewer.csrf().to_owned(),
+    })
+}
+
+/// `GET /processes/{process_id}/registry`: every party that asked for entry, with its standing per track.
+pub async fn registry(
+    State(state): State<AppState>,
+    Path(process_id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let process = state.store.process(&process_id).await?;
+    let tracks = state.store.tracks(&process_id).await?;
+    let track_ids: Vec<String> = tracks.iter().map(|track| track.track_id.clone()).collect();
+    let rows = registry_rows(&state, &track_ids).await?;
+    html(&RegistryPage { process, tracks, rows })
+}
+
+/// `GET /tracks/{track_id}/accreditations/{party_id}`: where the party stands, every step, and the forms its
+/// viewer may use.
+pub async fn accreditation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((track_id, party_id)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    let track = state.store.track(&track_id).await?;
+    let party = state.store.party(&party_id).await?;
+    let accreditation = state.store.accreditation(&track_id, &party_id).await?;
+    let heads_it = party_headed_by(&state, &viewer, &track_id, Some(&party_id)).await.is_ok();
+    use accord_store::Status;
+    html(&AccreditationPage {
+        requested_as: accreditation.requested_as.to_string(),
+        status: status_word(accreditation.status).to_owned(),
+        steps: state.store.accreditation_steps(&track_id, &party_id).await?,
+        may_decide: viewer.may(Action::DecideAccreditation)
+            && matches!(accreditation.status, Status::Pending | Status::Appealed),
+        may_appeal: heads_it && accreditation.status == Status::Refused && !accreditation.appealed,
+        may_withdraw: heads_it && !matches!(accreditation.status, Status::Refused | Status::Withdrawn),
+        track,
+        party,
+        csrf: viewer.csrf().to_owned(),
+    })
+}
+
+/// The request form's fields.
+#[derive(Debug, Deserialize)]
+pub struct RequestForm {
+    /// `participant` or `observer`.
+    standing: String,
+    /// Why the party asks.
+    #[serde(default)]
+    statement: String,
+}
+
+/// Parses a standing field.
+pub(crate) fn standing(text: &str) -> Result<Standing, Error> {
+    match text {
+        "participant" => Ok(Standing::Participant),
+        "observer" => Ok(Standing::Observer),
+        other => Err(Error::field(
+            "standing",
+            format!("`{other}` is not a standing: expected participant or observer"),
+        )),
+    }
+}
+
+/// `POST /tracks/{track_id}/accreditations`: the head of a delegation asks for entry for their party.
+pub async fn request(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(track_id): Path<String>,
+    Form(form): Form<RequestForm>,
+) -> Result<Redirect, PageError> {
+    let party_id = party_headed_by(&state, &viewer, &track_id, None).await?;
+    let actor = actor(&viewer)?;
+    state
+        .store
+        .request_accreditation(&track_id, &party_id, standing(&form.standing)?, form.statement.trim(), &actor)
+        .await?;
+    Ok(Redirect::to(&format!("/tracks/{track_id}/accreditations/{party_id}")))
+}
+
+/// The decision form's fields.
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    /// `grant`, `observer` or `refuse`.
+    decision: String,
+    /// The reason of a refusal.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Parses a decision.
+pub(crate) fn decision(text: &str, reason: &str) -> Result<Decision, Error> {
+    match text {
+        "grant" => Ok(Decision::Grant),
+        "observer" => Ok(Decision::GrantAsObserver),
+        "refuse" => Ok(Decision::Refuse { reason: reason.trim().to_owned() }),
+        other => Err(Error::field(
+            "decision",
+            format!("`{other}` is not a decision: expected grant, observer or refuse"),
+        )),
+    }
+}
+
+/// `POST /tracks/{track_id}/accreditations/{party_id}/decision`: the secretariat decides.
+pub async fn decide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((track_id, party_id)): Path<(String, String)>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Redirect, PageError> {
+    let actor = actor(&viewer)?;
+    state
+        .store
+        .decide_accreditation(&track_id, &party_id, &decision(&form.decision, &form.reason)?, &actor)
+        .await?;
+    Ok(Redirect::to(&format!("/tracks/{track_id}/accreditations/{party_id}")))
+}
+
+/// The appeal and withdrawal forms' field.
+#[derive(Debug, Deserialize)]
+pub struct StatementForm {
+    /// What the party says.
+    #[serde(default)]
+    statement: String,
+}
+
+/// `POST /tracks/{track_id}/accreditations/{party_id}/appeal`: the party's head appeals a refusal, once.
+pub async fn appeal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((track_id, party_id)): Path<(String, String)>,
+    Form(form): Form<StatementForm>,
+) -> Result<Redirect, PageError> {
+    party_headed_by(&state, &viewer, &track_id, Some(&party_id)).await?;
+    let actor = actor(&viewer)?;
+    state.store.appeal_accreditation(&track_id, &party_id, form.statement.trim(), &actor).await?;
+    Ok(Redirect::to(&format!("/tracks/{track_id}/accreditations/{party_id}")))
+}
+
+/// `POST /tracks/{track_id}/accreditations/{party_id}/withdraw`: the party's head withdraws it from the track.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((track_id, party_id)): Path<(String, String)>,
+    Form(form): Form<StatementForm>,
+) -> Result<Redirect, PageError> {
+    party_headed_by(&state, &viewer, &track_id, Some(&party_id)).await?;
+    let actor = actor(&viewer)?;
+    state.store.withdraw_accreditation(&track_id, &party_id, form.statement.trim(), &actor).await?;
+    Ok(Redirect::to(&format!("/tracks/{track_id}/accreditations/{party_id}")))
+}

@@ -1,0 +1,159 @@
+//! Accreditation through the API and the pages, on both databases: who may ask, decide, appeal and withdraw,
+//! and what a refusal leaves unchanged.
+
+mod helpers;
+
+use accord_store::{test_on_both_databases, DelegationRole, NewParty, Status, Store};
+use helpers::{csrf_field, spawn_demo_app, TestApp};
+use serde_json::{json, Value};
+
+const HEAD_FRANCE: &str = "head.france@example.org";
+const HEAD_GERMANY: &str = "head.germany@example.org";
+
+/// France and Germany in the registry, each with a head of delegation; returns their API tokens.
+async fn two_delegations(app: &TestApp) -> (String, String) {
+    let store: &Store = &app.store;
+    let mut tokens = Vec::new();
+    for (code, address) in [("FR", HEAD_FRANCE), ("DE", HEAD_GERMANY)] {
+        let party = store.create_party(&NewParty::state(code).unwrap()).await.unwrap();
+        let user = app.user(address).await;
+        store
+            .add_delegation_member(
+                accord_demo::PROCESS_ID,
+                user.user_id,
+                &party.party_id,
+                DelegationRole::Head,
+                "test",
+            )
+            .await
+            .unwrap();
+        let (_, token) = store.create_api_token(user.user_id, "tests").await.unwrap();
+        tokens.push(token.expose().to_owned());
+    }
+    (tokens.remove(0), tokens.remove(0))
+}
+
+async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
+    let response = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+test_on_both_databases! {
+    async fn a_head_of_delegation_asks_the_secretariat_decides_and_the_party_withdraws_from_one_track(store) {
+        let app = spawn_demo_app(store).await;
+        let (france, _) = two_delegations(&app).await;
+        let secretariat = app.secretariat_token().await;
+
+        let (status, body) = post(&app, "/api/tracks/migration/accreditations", &france,
+            json!({"party": "france", "standing": "participant", "statement": "We ask."})).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["status"], "pending");
+        let (status, _) = post(&app, "/api/tracks/refugees/accreditations", &france,
+            json!({"party": "france", "standing": "participant"})).await;
+        assert_eq!(status, 201);
+        for track in ["migration", "refugees"] {
+            let (status, body) = post(&app, &format!("/api/tracks/{track}/accreditations/france/decision"), &secretariat,
+                json!({"decision": "grant"})).await;
+            assert_eq!((status, body["status"].as_str()), (200, Some("participant")), "{body}");
+        }
+        let (status, body) = post(&app, "/api/tracks/migration/accreditations/france/withdraw", &france,
+            json!({"statement": "We leave these talks."})).await;
+        assert_eq!((status, body["status"].as_str()), (200, Some("withdrawn")), "{body}");
+
+        let refugees = app.get_json("/api/tracks/refugees/accreditations/france").await;
+        assert_eq!(refugees["status"], "participant");
+        let migration = app.get_json("/api/tracks/migration/accreditations/france").await;
+        let actions: Vec<&str> = migration["steps"].as_array().unwrap().iter().map(|step| step["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["requested", "granted", "withdrawn"]);
+        assert!(app.store.verify_events().await.unwrap().is_intact());
+
+        let registry = app.get_html(&format!("/processes/{}/registry", accord_demo::PROCESS_ID)).await;
+        assert!(registry.contains("France"), "the registry lists France");
+        assert!(registry.contains("withdrawn") && registry.contains("participant"));
+    }
+
+    async fn refusals_are_clear_and_change_nothing(store) {
+        let app = spawn_demo_app(store).await;
+        let (france, germany) = two_delegations(&app).await;
+        let secretariat = app.secretariat_token().await;
+        let (status, _) = post(&app, "/api/tracks/migration/accreditations", &france,
+            json!({"party": "france", "standing": "participant"})).await;
+        assert_eq!(status, 201);
+        let n_events = app.store.event_count().await.unwrap();
+
+        let cases: Vec<(&str, &str, &String, Value, u16, &str)> = vec![
+            ("a second request while one is pending", "/api/tracks/migration/accreditations", &france,
+                json!({"party": "france", "standing": "observer"}), 409, "pending"),
+            ("a delegate acting for another party", "/api/tracks/migration/accreditations", &germany,
+                json!({"party": "france", "standing": "participant"}), 403, "cannot act for `france`"),
+            ("a decision by a head of delegation", "/api/tracks/migration/accreditations/france/decision", &france,
+                json!({"decision": "grant"}), 403, "may not"),
+            ("an unknown party", "/api/tracks/migration/accreditations", &france,
+                json!({"party": "atlantis", "standing": "participant"}), 404, "atlantis"),
+            ("an unknown track", "/api/tracks/moon/accreditations", &france,
+                json!({"party": "france", "standing": "participant"}), 404, "moon"),
+            ("a refusal without a reason", "/api/tracks/migration/accreditations/france/decision", &secretariat,
+                json!({"decision": "refuse", "reason": " "}), 422, "reason"),
+            ("an unknown decision", "/api/tracks/migration/accreditations/france/decision", &secretariat,
+                json!({"decision": "maybe"}), 422, "maybe"),
+            ("an appeal of a request that is not refused", "/api/tracks/migration/accreditations/france/appeal", &france,
+                json!({"statement": "x"}), 409, "pending"),
+        ];
+        for (case, path, token, body, expected_status, expected_words) in cases {
+            let (status, answer) = post(&app, path, token, body).await;
+            assert_eq!(status, expected_status, "{case}: {answer}");
+            assert!(answer["message"].as_str().unwrap_or_default().contains(expected_words), "{case}: {answer}");
+            assert_eq!(app.store.event_count().await.unwrap(), n_events, "{case}: nothing recorded");
+        }
+        let france_now = app.store.accreditation("migration", "france").await.unwrap();
+        assert_eq!(france_now.status, Status::Pending);
+        let (status, _) = post(&app, "/api/tracks/migration/accreditations", "no-such-token",
+            json!({"party": "france", "standing": "participant"})).await;
+        assert_eq!(status, 401);
+    }
+
+    async fn the_pages_let_a_head_ask_and_the_secretariat_refuse_then_the_party_appeals_once(store) {
+        let app = spawn_demo_app(store).await;
+        two_delegations(&app).await;
+        app.secretariat_token().await;
+        let (head_cookie, head_csrf) = app.sign_in(HEAD_FRANCE, helpers::TEST_PASSWORD).await;
+
+        let track_page = app.get_with_cookie("/tracks/migration", &head_cookie).await.text().await.unwrap();
+        assert!(track_page.contains("Ask for entry"), "the head sees the request form");
+        let forged = app.post_form("/tracks/migration/accreditations", Some(&head_cookie),
+            &[("csrf", "forged"), ("standing", "participant")]).await;
+        assert_eq!(forged.status().as_u16(), 403);
+        assert!(app.store.accreditations(Some("migration"), Some("france")).await.unwrap().is_empty());
+
+        let asked = app.post_form("/tracks/migration/accreditations", Some(&head_cookie),
+            &[("csrf", &head_csrf), ("standing", "participant"), ("statement", "Paris asks too.")]).await;
+        assert_eq!(asked.status().as_u16(), 303);
+
+        let (secretariat_cookie, _) = app.sign_in(helpers::SECRETARIAT, helpers::TEST_PASSWORD).await;
+        let page = app.get_with_cookie("/tracks/migration/accreditations/france", &secretariat_cookie).await.text().await.unwrap();
+        assert!(page.contains("Decision of the secretariat"));
+        let csrf = csrf_field(&page).unwrap();
+        let refused = app.post_form("/tracks/migration/accreditations/france/decision", Some(&secretariat_cookie),
+            &[("csrf", &csrf), ("decision", "refuse"), ("reason", "Demonstration refusal.")]).await;
+        assert_eq!(refused.status().as_u16(), 303);
+
+        let page = app.get_with_cookie("/tracks/migration/accreditations/france", &head_cookie).await.text().await.unwrap();
+        assert!(page.contains("Appeal the refusal"));
+        let appealed = app.post_form("/tracks/migration/accreditations/france/appeal", Some(&head_cookie),
+            &[("csrf", &head_csrf), ("statement", "Please reconsider.")]).await;
+        assert_eq!(appealed.status().as_u16(), 303);
+        let again = app.post_form("/tracks/migration/accreditations/france/appeal", Some(&head_cookie),
+            &[("csrf", &head_csrf), ("statement", "Again.")]).await;
+        assert_eq!(again.status().as_u16(), 409);
+        let page = app.get_html("/tracks/migration/accreditations/france").await;
+        assert!(page.contains("refused, appealed") && page.contains("Demonstration refusal."));
+    }
+}
