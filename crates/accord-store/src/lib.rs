@@ -8,9 +8,9 @@
 //! [`accord_text::Document`] and plain row types to its callers. Multi-step writes run in one transaction.
 #![deny(missing_docs)]
 
+pub mod account; // users, sessions, API tokens, outbox, throttling, invitations, password resets, process roles
 pub mod accreditation; // rounds, delegations, and the accreditation of parties to tracks
 pub mod event; // the record: the hash-chained log of every change of state
-pub mod account; // users, sessions, API tokens, outbox, throttling, invitations, password resets, process roles
 pub mod party; // parties (states, cities, organizations), the city gazetteer, CSV import of parties
 pub mod process;
 pub mod registry; // the compiled-in registry data: UN member and observer states, GeoNames cities
@@ -18,12 +18,15 @@ pub mod revision;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use account::{Email, Password, ProcessRole, Token, User};
 pub use accreditation::{
-    Accreditation, AccreditationError, Decision, DelegationMember, DelegationRole, Round, Standing, Status, Step,
+    Accreditation, AccreditationError, Decision, DelegationMember, DelegationRole, Round, Standing, Status,
+    Step,
 };
 pub use event::{Break, Event, Verification};
-pub use account::{Email, Password, ProcessRole, Token, User};
-pub use party::{ImportError, LoadRegistryError, NewParty, Party, PartyError, PartyKind, RegistryLoad, RowError};
+pub use party::{
+    ImportError, LoadRegistryError, NewParty, Party, PartyError, PartyKind, RegistryLoad, RowError,
+};
 pub use process::{Draft, NewProcess, Process, Track};
 pub use revision::{NewRevision, Paragraph, Revision, RevisionRef, RevisionSummary};
 

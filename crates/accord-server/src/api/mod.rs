@@ -77,14 +77,26 @@ impl utoipa::Modify for BearerAuth {
 pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/api/tracks/{track_id}/accreditations", Action::ReadRegistry, accreditation::list),
-        Route::post("/api/tracks/{track_id}/accreditations", Action::RequestAccreditation, accreditation::request),
-        Route::get("/api/tracks/{track_id}/accreditations/{party_id}", Action::ReadRegistry, accreditation::one),
+        Route::post(
+            "/api/tracks/{track_id}/accreditations",
+            Action::RequestAccreditation,
+            accreditation::request,
+        ),
+        Route::get(
+            "/api/tracks/{track_id}/accreditations/{party_id}",
+            Action::ReadRegistry,
+            accreditation::one,
+        ),
         Route::post(
             "/api/tracks/{track_id}/accreditations/{party_id}/decision",
             Action::DecideAccreditation,
             accreditation::decide,
         ),
-        Route::post("/api/tracks/{track_id}/accreditations/{party_id}/appeal", Action::Appeal, accreditation::appeal),
+        Route::post(
+            "/api/tracks/{track_id}/accreditations/{party_id}/appeal",
+            Action::Appeal,
+            accreditation::appeal,
+        ),
         Route::post(
             "/api/tracks/{track_id}/accreditations/{party_id}/withdraw",
             Action::Withdraw,
