@@ -12,6 +12,8 @@
 #![deny(missing_docs)]
 
 pub mod akn;
+pub mod amendment;
+pub mod compilation;
 pub mod edit;
 pub mod eid;
 pub mod gcm;
