@@ -54,6 +54,8 @@ pub struct AuthConfig {
     pub secure_cookies: bool,
     /// The origin that links in e-mail start with, without a trailing slash: `https://accord.example.org`.
     pub public_url: String,
+    /// The SMTP server that e-mail is delivered through, besides the outbox; `None` keeps mail in the outbox.
+    pub smtp: Option<crate::mail::Smtp>,
     /// The key of the anonymous CSRF signature; random per server start unless given.
     csrf_key: [u8; 32],
 }
@@ -64,6 +66,7 @@ impl std::fmt::Debug for AuthConfig {
             .debug_struct("AuthConfig")
             .field("secure_cookies", &self.secure_cookies)
             .field("public_url", &self.public_url)
+            .field("smtp", &self.smtp)
             .finish_non_exhaustive()
     }
 }
@@ -79,12 +82,18 @@ impl AuthConfig {
     pub fn new(secure_cookies: bool) -> AuthConfig {
         let mut csrf_key = [0u8; 32];
         csrf_key.copy_from_slice(&hex_bytes(Token::generate().expose()));
-        AuthConfig { secure_cookies, public_url: "http://localhost:8080".to_owned(), csrf_key }
+        AuthConfig { secure_cookies, public_url: "http://localhost:8080".to_owned(), smtp: None, csrf_key }
     }
 
     /// This configuration with links in e-mail starting with `public_url` (a trailing slash is dropped).
     pub fn with_public_url(mut self, public_url: &str) -> AuthConfig {
         self.public_url = public_url.trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// This configuration delivering e-mail through `smtp` too.
+    pub fn with_smtp(mut self, smtp: crate::mail::Smtp) -> AuthConfig {
+        self.smtp = Some(smtp);
         self
     }
 
@@ -502,7 +511,8 @@ mod tests {
         // RFC 4231, test case 2: key "Jefe", data "what do ya want for nothing?".
         let mut key = [0u8; 32];
         key[..4].copy_from_slice(b"Jefe");
-        let config = AuthConfig { secure_cookies: true, public_url: String::new(), csrf_key: key };
+        let config =
+            AuthConfig { secure_cookies: true, public_url: String::new(), smtp: None, csrf_key: key };
         // HMAC pads a short key with zeros to the block size, so "Jefe" and "Jefe" plus zeros give one MAC.
         assert_eq!(
             config.sign_nonce("what do ya want for nothing?"),

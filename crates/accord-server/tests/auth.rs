@@ -449,3 +449,83 @@ fn the_permission_table_in_docs_is_the_one_the_server_enforces() {
     let table = accord_server::permissions::markdown_table();
     assert!(docs.contains(&table), "docs/auth.md should hold this table:\n{table}");
 }
+
+/// A one-message SMTP server on a free port, enough for lettre's plain `smtp://` (RFC 5321: greeting, EHLO,
+/// MAIL, RCPT, DATA, QUIT). Returns its port and the DATA it will receive.
+async fn fake_smtp_server() -> (u16, tokio::sync::oneshot::Receiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        let (reader, mut writer) = socket.into_split();
+        let mut lines = BufReader::new(reader).lines();
+        writer.write_all(b"220 fake ESMTP\r\n").await.unwrap();
+        let mut data = String::new();
+        let mut in_data = false;
+        while let Ok(Some(line)) = lines.next_line().await {
+            if in_data {
+                if line == "." {
+                    in_data = false;
+                    writer.write_all(b"250 queued\r\n").await.unwrap();
+                } else {
+                    data.push_str(&line);
+                    data.push('\n');
+                }
+                continue;
+            }
+            let verb = line.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+            let answer: &[u8] = match verb.as_str() {
+                "DATA" => {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                }
+                "QUIT" => {
+                    writer.write_all(b"221 bye\r\n").await.unwrap();
+                    break;
+                }
+                _ => b"250 ok\r\n",
+            };
+            writer.write_all(answer).await.unwrap();
+        }
+        let _ = sender.send(data);
+    });
+    (port, receiver)
+}
+
+test_on_both_databases! {
+    async fn with_smtp_configured_a_reset_link_is_delivered_and_its_outbox_row_marked_sent(store) {
+        let (port, received) = fake_smtp_server().await;
+        let smtp = accord_server::mail::Smtp::new(&format!("smtp://127.0.0.1:{port}"), "accord <accord@example.org>")
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let config = accord_server::AuthConfig::new(true).with_public_url(&address).with_smtp(smtp);
+        tokio::spawn(accord_server::serve_with(store.clone(), config, listener, std::future::pending()));
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let app = TestApp { address, client, store };
+        app.user(RESIDENT).await;
+        let (cookie, csrf) = app.anonymous_csrf().await;
+
+        let response = app.post_form("/password-reset", Some(&cookie), &[("csrf", &csrf), ("email", RESIDENT)]).await;
+
+        assert_eq!(response.status().as_u16(), 303);
+        let data = tokio::time::timeout(std::time::Duration::from_secs(30), received).await.unwrap().unwrap();
+        assert!(data.contains("Subject: Reset your accord password"), "{data}");
+        assert!(data.contains("To: resident@example.org"), "{data}");
+        let outbox = app.store.outbox().await.unwrap();
+        assert_eq!(outbox.len(), 1);
+        let link = link_path(&outbox[0].body, "/password-reset/");
+        assert!(data.contains(&link[..40]), "the delivered body carries the link: {data}");
+        let mut sent = None;
+        for _ in 0..50 {
+            sent = app.store.outbox().await.unwrap()[0].sent_at.clone();
+            if sent.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(sent.is_some(), "the outbox row is marked sent");
+    }
+}

@@ -42,6 +42,13 @@ enum Command {
         /// `https://accord.example.org`; by default `http://` and the address served.
         #[arg(long, env = "ACCORD_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Deliver e-mail through this SMTP server too (it always goes to the outbox): `smtp://host:25`,
+        /// `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465`.
+        #[arg(long, env = "SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender of e-mail delivered through SMTP.
+        #[arg(long, env = "ACCORD_MAIL_FROM", default_value = "accord <accord@localhost>")]
+        mail_from: String,
     },
     /// Load the demonstration process into the database.
     Demo,
@@ -239,7 +246,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         Store::open(&args.database).await.with_context(|| format!("opening the database {}", args.database))
     };
     match args.command {
-        Command::Serve { bind, demo, insecure_cookies, public_url } => {
+        Command::Serve { bind, demo, insecure_cookies, public_url, smtp_url, mail_from } => {
             let store = open().await?;
             if demo {
                 accord_demo::load(&store).await.context("loading the demonstration process")?;
@@ -257,7 +264,12 @@ pub async fn run(args: Args) -> Result<(), Failure> {
                 .into());
             }
             let public_url = public_url.unwrap_or_else(|| format!("http://{address}"));
-            let auth = accord_server::AuthConfig::new(!insecure_cookies).with_public_url(&public_url);
+            let mut auth = accord_server::AuthConfig::new(!insecure_cookies).with_public_url(&public_url);
+            if let Some(smtp_url) = smtp_url {
+                let smtp = accord_server::mail::Smtp::new(&smtp_url, &mail_from)
+                    .map_err(|error| InputError(2, format!("--smtp-url: {error}")))?;
+                auth = auth.with_smtp(smtp);
+            }
             tracing::info!(database = %args.database, "accord serves http://{address}/");
             eprintln!("accord: serving http://{address}/ (database {})", args.database);
             let shutdown = async {

@@ -137,3 +137,17 @@ fn insecure_cookies_are_refused_on_an_address_that_is_not_loopback() {
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     assert!(text(&output.stderr).contains("loopback only"), "{}", text(&output.stderr));
 }
+
+#[test]
+fn a_malformed_smtp_url_or_sender_is_a_usage_error() {
+    let workspace = Workspace::new();
+    let output = workspace.run(&["serve", "--bind", "127.0.0.1:0", "--smtp-url", "mail.example.org"], "");
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("--smtp-url: expected an SMTP URL"), "{}", text(&output.stderr));
+    let output = workspace.run(
+        &["serve", "--bind", "127.0.0.1:0", "--smtp-url", "smtp://127.0.0.1:2525", "--mail-from", "nobody"],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("expected a sender"), "{}", text(&output.stderr));
+}

@@ -208,8 +208,8 @@ pub async fn invite(
         process.title,
         role.as_str()
     );
-    let sent = crate::mail::send(&state.store, &email, &format!("Invitation to {}", process.title), &message)
-        .await?;
+    let sent =
+        crate::mail::send(&state, &email, &format!("Invitation to {}", process.title), &message).await?;
     let invitation = state.store.invitation(&token).await?;
     Ok((
         StatusCode::CREATED,

@@ -168,7 +168,7 @@ pub async fn reset_ask(
                  within the hour:\n\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n",
                 user.display_name
             );
-            crate::mail::send(&state.store, &user.email, "Reset your accord password", &body).await?;
+            crate::mail::send(&state, &user.email, "Reset your accord password", &body).await?;
         } else {
             tracing::info!(email = %email.masked(), "password reset asked for an address without an account");
         }
