@@ -490,11 +490,11 @@ pub fn to_akn(document: &Document, compilation: &Compilation) -> String {
     };
 
     // The pieces of each element's own blocks, and the revision with the proposed new elements.
-    let mut pieces_by_eid: HashMap<EId, Vec<Vec<(Inline, Option<String>)>>> = HashMap::new();
+    let mut pieces_by_eid: HashMap<EId, Vec<Vec<Piece>>> = HashMap::new();
     let mut shown_document = document.clone();
     let mut previous_eid: Option<&EId> = None;
     for element in compilation.elements() {
-        let mut pieces: Vec<(Inline, Option<String>)> = Vec::new();
+        let mut pieces: Vec<Piece> = Vec::new();
         if element.is_new {
             let proposed = &element.element_proposals[0];
             pieces.push((Inline::Ins(proposed.new_words.clone()), Some(attributes(proposed))));
@@ -607,12 +607,14 @@ pub fn to_akn(document: &Document, compilation: &Compilation) -> String {
             escape(party)
         ));
     }
-    match out.find("</references>") {
-        Some(position) => out.insert_str(position, &references),
-        None => {}
+    if let Some(position) = out.find("</references>") {
+        out.insert_str(position, &references);
     }
     out
 }
+
+/// A piece of a block's text with the attributes of its `ins` or `del`, if marked.
+type Piece = (Inline, Option<String>);
 
 fn element_proposeds(element: &CompiledElement) -> impl Iterator<Item = &Proposed> {
     element.element_proposals.iter().chain(element.segments.iter().flat_map(|segment| match segment {
@@ -632,7 +634,7 @@ fn find_tag(xml: &str) -> Option<usize> {
 
 /// Pieces cut into the element's blocks at the newlines of its text ([`Node::own_text`] joins blocks with
 /// newlines); a proposal across two blocks is cut in two.
-fn split_blocks(pieces: Vec<(Inline, Option<String>)>) -> Vec<Vec<(Inline, Option<String>)>> {
+fn split_blocks(pieces: Vec<Piece>) -> Vec<Vec<Piece>> {
     let mut blocks = vec![Vec::new()];
     for (inline, attributes) in pieces {
         let (text, make): (&str, fn(String) -> Inline) = match &inline {
@@ -655,10 +657,11 @@ fn dedup(parties: impl Iterator<Item = String>) -> Vec<String> {
     parties.filter(|party| seen.insert(party.clone())).collect()
 }
 
-/// Lower-case ASCII letters and digits, other runs as one `-`; `x` when nothing is left.
+/// Lower-case ASCII letters and digits, Latin letters with diacritics as their base letter (`São` → `sao`),
+/// other runs as one `-`; `x` when nothing is left.
 fn slug(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in text.chars().flat_map(char::to_lowercase).map(base_letter) {
         if c.is_ascii_alphanumeric() {
             slug.push(c.to_ascii_lowercase());
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -670,6 +673,21 @@ fn slug(text: &str) -> String {
         "x".to_owned()
     } else {
         slug.to_owned()
+    }
+}
+
+/// The base letter of a lower-case Latin-1 letter with a diacritic; any other character as it is.
+fn base_letter(c: char) -> char {
+    match c {
+        'à'..='å' => 'a',
+        'ç' => 'c',
+        'è'..='ë' => 'e',
+        'ì'..='ï' => 'i',
+        'ñ' => 'n',
+        'ò'..='ö' | 'ø' => 'o',
+        'ù'..='ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
     }
 }
 
