@@ -56,7 +56,7 @@ fn tabled(document: &Document, n_amendments: usize) -> Vec<Amendment> {
         .map(|node| (node.eid.clone().unwrap(), words_of(&node.own_text())))
         .collect();
     let parties: Vec<String> = (0..40).map(|party_idx| format!("Party {party_idx}")).collect();
-    let mut random = Lcg(2018_12_19);
+    let mut random = Lcg(73_195);
     let mut amendments = Vec::with_capacity(n_amendments);
     let mut n_added = 0;
     let mut deleted: Vec<EId> = Vec::new();

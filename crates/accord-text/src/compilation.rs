@@ -119,6 +119,8 @@ pub struct CompiledElement {
     pub element_proposals: Vec<Proposed>,
     /// True for an element proposed by an amendment, not in the revision.
     pub is_new: bool,
+    /// For a new element, the element of the revision it is proposed to follow.
+    pub after: Option<EId>,
 }
 
 impl CompiledElement {
@@ -247,6 +249,7 @@ impl Builder<'_> {
                 segments,
                 element_proposals,
                 is_new: false,
+                after: None,
             });
         }
         for child in node.children() {
@@ -269,6 +272,7 @@ impl Builder<'_> {
                     text.clone(),
                 )],
                 is_new: true,
+                after: Some(addition.eid().clone()),
             });
         }
     }
@@ -491,23 +495,24 @@ pub fn to_akn(document: &Document, compilation: &Compilation) -> String {
 
     // The pieces of each element's own blocks, and the revision with the proposed new elements.
     let mut pieces_by_eid: HashMap<EId, Vec<Vec<Piece>>> = HashMap::new();
-    let mut shown_document = document.clone();
-    let mut previous_eid: Option<&EId> = None;
+    let mut additions: HashMap<EId, Vec<Node>> = HashMap::new();
+    let mut added_eids: HashSet<&EId> = HashSet::new();
     for element in compilation.elements() {
         let mut pieces: Vec<Piece> = Vec::new();
         if element.is_new {
+            // An eId proposed twice (two amendments adding the same element) is shown once: the export must
+            // keep eIds unique.
+            if !added_eids.insert(&element.eid) {
+                continue;
+            }
             let proposed = &element.element_proposals[0];
             pieces.push((Inline::Ins(proposed.new_words.clone()), Some(attributes(proposed))));
             let mut node = Node::new(element.element.clone());
             node.eid = Some(element.eid.clone());
             node.num.clone_from(&element.num);
             node.content.push(Part::Block(Block::p(proposed.new_words.clone())));
-            let after = previous_eid.expect("a new element follows an element of the revision");
-            // An eId proposed twice (two amendments adding the same element) is shown once; the export must
-            // keep eIds unique.
-            if shown_document.insert_after(after, node).is_err() {
-                continue;
-            }
+            let after = element.after.clone().expect("a new element follows an element of the revision");
+            additions.entry(after).or_default().push(node);
         } else {
             let deletion =
                 element.element_proposals.iter().find(|proposed| proposed.kind == Kind::DeleteElement);
@@ -545,9 +550,6 @@ pub fn to_akn(document: &Document, compilation: &Compilation) -> String {
                 }
             }
         }
-        if !element.is_new {
-            previous_eid = Some(&element.eid);
-        }
         pieces_by_eid.insert(element.eid.clone(), split_blocks(pieces));
     }
 
@@ -573,7 +575,7 @@ pub fn to_akn(document: &Document, compilation: &Compilation) -> String {
         }
         Some(inlines)
     };
-    let xml = akn::to_xml_with_inline(&shown_document, &inline);
+    let xml = akn::to_xml_with_inline(&with_additions(document, &additions), &inline);
     let order = attributes_in_order.into_inner();
 
     // `to_xml_with_inline` writes `<ins>` and `<del>` bare and in the order it asked for the blocks; the
@@ -613,6 +615,51 @@ pub fn to_akn(document: &Document, compilation: &Compilation) -> String {
     out
 }
 
+/// The document with the new `additions`, each list right after the element whose eId keys it, in order.
+///
+/// Built in one pass over clones of the parts: [`Document::insert_after`] checks and clones the whole document
+/// on each call, which made the export quadratic in the number of added elements.
+fn with_additions(document: &Document, additions: &HashMap<EId, Vec<Node>>) -> Document {
+    fn insert(node: &Node, additions: &HashMap<EId, Vec<Node>>) -> Node {
+        let mut copy = Node {
+            element: node.element.clone(),
+            name: node.name.clone(),
+            eid: node.eid.clone(),
+            num: node.num.clone(),
+            heading: node.heading.clone(),
+            subheading: node.subheading.clone(),
+            intro: node.intro.clone(),
+            content: Vec::with_capacity(node.content.len()),
+            wrap_up: node.wrap_up.clone(),
+        };
+        for part in &node.content {
+            match part {
+                Part::Block(block) => copy.content.push(Part::Block(block.clone())),
+                Part::Node(child) => {
+                    copy.content.push(Part::Node(insert(child, additions)));
+                    let added = child.eid.as_ref().and_then(|eid| additions.get(eid));
+                    copy.content.extend(added.into_iter().flatten().cloned().map(Part::Node));
+                }
+            }
+        }
+        copy
+    }
+    if additions.is_empty() {
+        return document.clone();
+    }
+    let part = |node: Option<&Node>| node.map(|node| insert(node, additions));
+    Document::new(
+        document.meta().clone(),
+        part(document.preface()),
+        part(document.preamble()),
+        insert(document.body(), additions),
+        part(document.conclusions()),
+    )
+    .and_then(|shown| shown.with_cover_page(part(document.cover_page())))
+    .expect("added eIds are new to the revision (checked by Amendment::new) and each is added once")
+    .with_embedded(document.embedded().to_vec())
+}
+
 /// A piece of a block's text with the attributes of its `ins` or `del`, if marked.
 type Piece = (Inline, Option<String>);
 
@@ -624,12 +671,12 @@ fn element_proposeds(element: &CompiledElement) -> impl Iterator<Item = &Propose
     }))
 }
 
-/// The first `<ins>` or `<del>` in `xml`.
+/// The first `<ins>` or `<del>` in `xml`. One scan for `<`: looking for each tag on its own would scan to
+/// the next `<del>` again after every `<ins>`, quadratic when one kind is rare.
 fn find_tag(xml: &str) -> Option<usize> {
-    match (xml.find("<ins>"), xml.find("<del>")) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
+    xml.match_indices('<')
+        .map(|(position, _)| position)
+        .find(|&position| xml[position..].starts_with("<ins>") || xml[position..].starts_with("<del>"))
 }
 
 /// Pieces cut into the element's blocks at the newlines of its text ([`Node::own_text`] joins blocks with
