@@ -7,7 +7,7 @@
 //! `CARGO_TARGET_DIR=/work/target-amend cargo bench -p accord-text --bench compilation`
 
 use accord_text::amendment::{self, Amendment, Pick, Position, Proposal, Words};
-use accord_text::compilation::{self, Filter};
+use accord_text::compilation::{self, Filter, Segment};
 use accord_text::{akn, Document, EId};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::collections::HashMap;
@@ -137,6 +137,18 @@ fn bench_compilation(c: &mut Criterion) {
         assert_eq!(picks.len(), 300);
         let compiled =
             compilation::compile(&document, &amendments, &Filter::default(), &|party| party.to_owned());
+        // The output's size, to tell the cost per amendment from the cost per byte written: alternatives
+        // repeat their group's words once per option, so denser amendments write more per amendment.
+        let n_alternatives = compiled
+            .elements()
+            .iter()
+            .flat_map(|element| &element.segments)
+            .filter(|segment| matches!(segment, Segment::Alternatives(_)))
+            .count();
+        let n_xml_bytes = compilation::to_akn(&document, &compiled).len();
+        eprintln!(
+            "{n_amendments} amendments: {n_alternatives} groups of alternatives, AKN of {n_xml_bytes} bytes"
+        );
         group.throughput(Throughput::Elements(n_amendments as u64));
         group.bench_with_input(BenchmarkId::new("compile", n_amendments), &amendments, |b, amendments| {
             b.iter(|| {
