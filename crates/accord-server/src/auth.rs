@@ -43,6 +43,9 @@ pub const SESSION_LIFETIME: time::Duration = time::Duration::hours(12);
 pub const MAX_FAILED_SIGN_INS: usize = 5;
 /// The window of sign-in throttling.
 pub const THROTTLE_WINDOW: time::Duration = time::Duration::minutes(15);
+/// The words that every refusal by the permission table carries, so that a client (and the route-walking test)
+/// can tell it from a refusal by a handler's own check, such as "not the head of this party's delegation".
+pub const REFUSED_BY_TABLE: &str = "the permission table (/permissions)";
 /// The largest form body the guard reads to find the CSRF field, in bytes.
 const MAX_FORM_BYTES: usize = 1 << 20;
 
@@ -291,9 +294,14 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         let signed_in = viewer.user.is_some();
         tracing::warn!(%method, %path, ?action, roles = ?viewer.roles, "refused: not allowed");
         let error = if signed_in {
-            Error::Forbidden(format!("your roles here ({}) may not do this", role_list(&viewer.roles)))
+            Error::Forbidden(format!(
+                "your roles here ({}) may not do this, by {REFUSED_BY_TABLE}",
+                role_list(&viewer.roles)
+            ))
         } else {
-            Error::Unauthorized("sign in first: this needs an account with a role".to_owned())
+            Error::Unauthorized(format!(
+                "sign in first: {REFUSED_BY_TABLE} allows this to signed-in roles only"
+            ))
         };
         return refuse(&path, error);
     }

@@ -447,7 +447,7 @@ test_on_both_databases! {
                 continue;
             }
             let concrete = path
-                .replace("{process_id}", "gcm")
+                .replace("{process_id}", accord_demo::PROCESS_ID)
                 .replace("{draft_id}", "gcm")
                 .replace("{number}", "1")
                 .replace("{eid}", CHANGED_EID);

@@ -52,7 +52,7 @@ test_on_both_databases! {
 
     async fn posting_demo_loads_the_demonstration_once_and_then_only_the_secretariat_may(store) {
         let app = spawn_app(store).await;
-        assert_eq!(app.get_process("gcm").await.status().as_u16(), 404);
+        assert_eq!(app.get_process(accord_demo::PROCESS_ID).await.status().as_u16(), 404);
 
         let first = app.post_demo().await;
         let second = app.post_demo().await;
@@ -65,7 +65,7 @@ test_on_both_databases! {
         let third = app.post_form("/demo", Some(&cookie), &[("csrf", &csrf)]).await;
         assert_eq!(third.status().as_u16(), 303, "the secretariat may");
         assert_eq!(third.headers()["location"], "/processes/global-compacts-2018");
-        assert_eq!(app.get_process("gcm").await.status().as_u16(), 200);
+        assert_eq!(app.get_process(accord_demo::PROCESS_ID).await.status().as_u16(), 200);
         assert_eq!(app.n_revisions("gcm").await, 2, "loading twice adds nothing");
         assert_eq!(app.store.processes().await.unwrap().len(), 1);
         let html = app.get_html("/").await;
