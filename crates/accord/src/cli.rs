@@ -99,6 +99,15 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// The opinion groups of a Pol.is openData export (votes.csv, comments.csv in DIR), computed as Pol.is
+    /// computes them: groups, representative statements and consensus statements.
+    Opinions {
+        /// The folder with votes.csv and comments.csv.
+        dir: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the revisions of a draft.
     Revisions {
         /// The draft's slug.
@@ -357,6 +366,10 @@ pub async fn run(args: Args) -> Result<(), Failure> {
                 }
             };
             write_output(output.as_deref(), &bytes, matches!(format, RedlineFormat::Docx))?;
+        }
+        Command::Opinions { dir, json } => {
+            let text = crate::opinions::run(&dir, json).map_err(|error| Failure { error, code: 3 })?;
+            write_output(None, text.as_bytes(), false)?;
         }
         Command::Revisions { draft } => {
             let store = open().await?;

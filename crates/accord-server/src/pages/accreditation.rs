@@ -220,3 +220,33 @@ pub async fn withdraw(
     state.store.withdraw_accreditation(&track_id, &party_id, form.statement.trim(), &actor).await?;
     Ok(Redirect::to(&format!("/tracks/{track_id}/accreditations/{party_id}")))
 }
+
+#[derive(Template)]
+#[template(path = "delegation.html")]
+struct DelegationPage {
+    process: Process,
+    party: Party,
+    tracks: Vec<(Track, String)>,
+    members: Vec<accord_store::DelegationMember>,
+}
+
+/// `GET /processes/{process_id}/parties/{party_id}`: a party in a process: its standing in each track and
+/// the people of its delegation (names and roles; never e-mail addresses).
+pub async fn delegation(
+    State(state): State<AppState>,
+    Path((process_id, party_id)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    let process = state.store.process(&process_id).await?;
+    let party = state.store.party(&party_id).await?;
+    let mut tracks = Vec::new();
+    for track in state.store.tracks(&process_id).await? {
+        let standing = match state.store.accreditation(&track.track_id, &party_id).await {
+            Ok(accreditation) => status_word(accreditation.status).to_owned(),
+            Err(accord_store::StoreError::NotFound { .. }) => String::new(),
+            Err(error) => return Err(error.into()),
+        };
+        tracks.push((track, standing));
+    }
+    let members = state.store.delegation(&process_id, &party_id).await?;
+    html(&DelegationPage { process, party, tracks, members })
+}

@@ -42,6 +42,11 @@ pub fn routes() -> Vec<Route> {
         Route::get("/record", Action::ReadRegistry, record::page),
         Route::get("/parties", Action::ReadRegistry, parties::list),
         Route::get("/processes/{process_id}/registry", Action::ReadRegistry, accreditation::registry),
+        Route::get(
+            "/processes/{process_id}/parties/{party_id}",
+            Action::ReadRegistry,
+            accreditation::delegation,
+        ),
         Route::get("/tracks/{track_id}", Action::ReadRegistry, accreditation::track),
         Route::post(
             "/tracks/{track_id}/accreditations",
