@@ -15,10 +15,11 @@
 //!
 //! Pure: no I/O, no clock.
 
+use crate::akn::Inline;
 use crate::edit::{self, Edit};
 use crate::eid::EId;
 use crate::model::{Document, Node};
-use crate::redline::Entry;
+use crate::redline::{Entry, Presence};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
@@ -677,6 +678,40 @@ impl Provenance {
         ids.sort_unstable();
         ids.dedup();
         ids
+    }
+
+    /// For each word-level change of a redline entry ([`Inline::Ins`] and [`Inline::Del`] segments of its
+    /// text blocks), the amendments whose new words meet it: `(block index, segment index, ids)`, in order.
+    /// The new text's offsets count the blocks the new revision holds, joined by newlines, as
+    /// [`Node::own_text`] joins them; a deletion sits at an empty range where its words were.
+    pub fn amendments_for_segments(&self, entry: &Entry) -> Vec<(usize, usize, Vec<AmendmentId>)> {
+        let Some(eid) = &entry.eid else { return Vec::new() };
+        let mut found = Vec::new();
+        let mut offset = 0;
+        let new_blocks =
+            entry.blocks.iter().enumerate().filter(|(_, block)| block.presence != Presence::OldOnly);
+        for (block_idx, block) in new_blocks {
+            if offset > 0 {
+                offset += 1;
+            }
+            for (segment_idx, segment) in block.segments.iter().enumerate() {
+                match segment {
+                    Inline::Text(text) => offset += text.len(),
+                    Inline::Ins(text) => {
+                        found.push((
+                            block_idx,
+                            segment_idx,
+                            self.amendments_at(eid, offset..offset + text.len()),
+                        ));
+                        offset += text.len();
+                    }
+                    Inline::Del(_) => {
+                        found.push((block_idx, segment_idx, self.amendments_at(eid, offset..offset)))
+                    }
+                }
+            }
+        }
+        found
     }
 
     /// The amendments that produced a redline entry of the base revision against the revision made with

@@ -334,6 +334,14 @@ fn picks_with_bridging_text_make_the_next_revision_and_its_redline_names_each_am
         expected.into_iter().map(|(id, change, ids)| (id.to_owned(), change, ids)).collect();
     assert_eq!(changes, expected);
 
+    let point_c_entry = redline.changes().find(|entry| entry.eid == Some(eid(POINT_C))).unwrap();
+    let by_segment = provenance.amendments_for_segments(point_c_entry);
+    assert!(!by_segment.is_empty());
+    for (block_idx, segment_idx, ids) in by_segment {
+        let segment = &point_c_entry.blocks[block_idx].segments[segment_idx];
+        assert_eq!(ids, [11], "{segment:?}");
+    }
+
     let start = POINT_C_TEXT.find("at local level").unwrap();
     let bridged = start..start + "at local, including municipal, level".len();
     assert_eq!(provenance.amendments_at(&eid(POINT_C), bridged), [11]);

@@ -215,7 +215,7 @@ fn filters_keep_a_party_s_amendments_an_objective_and_kinds() {
 #[test]
 fn the_compilation_as_akoma_ntoso_is_valid_and_attributes_every_ins_and_del() {
     let xml = compilation::to_akn(gcm(), &compile(&Filter::default()));
-    xmllint_validates(&xml).unwrap();
+    xmllint_validates("hand-worked", &xml).unwrap();
     assert!(xml.contains(
         "<ins refersTo=\"#amendment-24 #party-new-york\" title=\"New York\" class=\"amendment\"> and \
          well-resourced</ins>"
@@ -236,8 +236,9 @@ fn the_compilation_as_akoma_ntoso_is_valid_and_attributes_every_ins_and_del() {
     assert!(reread.find(&eid("sec_3__obj_15__para_1__point_c-bis")).is_some());
 }
 
-fn xmllint_validates(xml: &str) -> Result<(), String> {
-    let directory = std::env::temp_dir().join(format!("accord-compilation-{}", std::process::id()));
+/// Validates `xml` with xmllint; `name` keeps the file of each test apart, as tests run in parallel.
+fn xmllint_validates(name: &str, xml: &str) -> Result<(), String> {
+    let directory = std::env::temp_dir().join(format!("accord-compilation-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&directory).unwrap();
     let path = directory.join("compilation.akn.xml");
     std::fs::write(&path, xml).unwrap();
@@ -252,4 +253,65 @@ fn xmllint_validates(xml: &str) -> Result<(), String> {
     } else {
         Err(String::from_utf8_lossy(&output.stderr).into_owned())
     }
+}
+
+/// 600 amendments spread over all 187 actions of the GCM, words drawn with a seeded generator so that
+/// many collide: every element's segments still rebuild its text, and the Akoma Ntoso stays valid.
+#[test]
+fn many_colliding_amendments_keep_every_text_and_a_valid_akoma_ntoso() {
+    let points: Vec<(EId, String)> = gcm()
+        .nodes_where(|node| node.element == "point")
+        .into_iter()
+        .map(|node| (node.eid.clone().unwrap(), node.own_text()))
+        .collect();
+    assert_eq!(points.len(), 187);
+    let mut state: u64 = 73_195;
+    let mut below = |n: usize| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) as usize % n
+    };
+    let mut amendments = Vec::new();
+    for amendment_idx in 0..600u64 {
+        let (target, text) = &points[amendment_idx as usize % points.len()];
+        let words: Vec<&str> = text
+            .split(' ')
+            .filter(|token| token.len() > 3 && token.chars().all(char::is_alphabetic))
+            .collect();
+        let word = words[below(words.len())];
+        let n_occurrences = accord_text::amendment::occurrences(text, word).len();
+        let words = Words::nth(word, 1 + below(n_occurrences));
+        let proposal = match amendment_idx % 4 {
+            0 => Proposal::ReplaceWords { eid: target.clone(), words, by: format!("{word} and local") },
+            1 => Proposal::InsertWords {
+                eid: target.clone(),
+                position: Position::Before,
+                anchor: words,
+                text: "all".into(),
+            },
+            2 => Proposal::DeleteWords { eid: target.clone(), words },
+            _ => Proposal::AddElement {
+                after: target.clone(),
+                eid: EId::parse(&format!("{target}-new{amendment_idx}")).unwrap(),
+                element: "point".into(),
+                num: Some("(new)".into()),
+                text: "Share good practices & data <between> cities.".into(),
+            },
+        };
+        amendments.push(amendment(amendment_idx, &format!("Party {}", below(30)), &[], proposal));
+    }
+    let compilation = compilation::compile(gcm(), &amendments, &Filter::default(), &|party| party.to_owned());
+    assert_eq!(compilation.n_amendments(), 600);
+    for element in compilation.elements().iter().filter(|element| !element.is_new) {
+        assert_eq!(element.old_text(), gcm().find(&element.eid).unwrap().own_text(), "{}", element.eid);
+    }
+    let n_alternatives = compilation
+        .elements()
+        .iter()
+        .flat_map(|element| &element.segments)
+        .filter(|segment| matches!(segment, Segment::Alternatives(_)))
+        .count();
+    assert!(n_alternatives > 0, "the generated amendments collide somewhere");
+    let xml = compilation::to_akn(gcm(), &compilation);
+    xmllint_validates("generated", &xml).unwrap();
+    assert_eq!(xml.matches("<ins>").count() + xml.matches("<del>").count(), 0);
 }
