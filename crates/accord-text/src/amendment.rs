@@ -520,6 +520,12 @@ fn locate(node: &Node, proposal: &Proposal) -> Result<(String, Option<Located>),
 
 /// The byte offsets where `words` occur in `text` as whole words: not preceded or followed by a letter or
 /// digit where the words themselves begin or end with one. Occurrences do not overlap.
+///
+/// ```
+/// use accord_text::amendment::occurrences;
+///
+/// assert_eq!(occurrences("national or nation, the nation", "nation"), [12, 24]);
+/// ```
 pub fn occurrences(text: &str, words: &str) -> Vec<usize> {
     let starts_alnum = words.chars().next().is_some_and(char::is_alphanumeric);
     let ends_alnum = words.chars().next_back().is_some_and(char::is_alphanumeric);
@@ -592,7 +598,6 @@ pub fn overlaps(amendments: &[&Amendment]) -> Vec<Overlap> {
                         reach = Some((range.end, id));
                     }
                 }
-                Some((end, _)) if range.end <= end => {}
                 _ => reach = Some((range.end, id)),
             }
         }

@@ -173,6 +173,13 @@ impl Compilation {
 }
 
 /// "A", "A and B", "A, B and C"; more than three: "A, B and N others" (N the number after the second).
+///
+/// ```
+/// use accord_text::compilation::attribution_label;
+///
+/// assert_eq!(attribution_label(&["New York", "Chicago", "Lisbon"]), "New York, Chicago and Lisbon");
+/// assert_eq!(attribution_label(&["New York", "Chicago", "Lisbon", "Brazil"]), "New York, Chicago and 2 others");
+/// ```
 pub fn attribution_label<S: AsRef<str>>(parties: &[S]) -> String {
     match parties {
         [] => String::new(),
