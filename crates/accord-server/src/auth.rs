@@ -380,10 +380,18 @@ async fn check_csrf(
         let matches = !fresh_nonce && same_secret(value, expected);
         return if matches { Ok(body) } else { Err(body) };
     }
-    let is_form = headers
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+    let content_type = headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    if content_type.starts_with("multipart/form-data") {
+        // A form with files (supporting documents): the token is the `csrf` part of the body.
+        let Ok(bytes) = axum::body::to_bytes(body, crate::MAX_BODY_BYTES).await else {
+            return Err(axum::body::Body::empty());
+        };
+        let given = multipart_field(&bytes, "csrf");
+        let matches = !fresh_nonce && given.is_some_and(|given| same_secret(&given, expected));
+        let body = axum::body::Body::from(bytes);
+        return if matches { Ok(body) } else { Err(body) };
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Err(body);
     }
@@ -508,6 +516,18 @@ pub async fn check_throttle(state: &AppState, email: &accord_store::Email) -> Re
         ),
         retry_after_seconds: retry_after as u64,
     })
+}
+
+/// The value of the text part `name` of a multipart/form-data body, when it is short ASCII (a token).
+fn multipart_field(body: &[u8], name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let start = body.windows(marker.len()).position(|window| window == marker.as_bytes())?;
+    let rest = &body[start + marker.len()..];
+    let value_start = rest.windows(4).position(|window| window == b"\r\n\r\n")? + 4;
+    let value = &rest[value_start..];
+    let value_end = value.windows(2).position(|window| window == b"\r\n")?;
+    let value = std::str::from_utf8(&value[..value_end.min(256)]).ok()?;
+    Some(value.trim().to_owned())
 }
 
 #[cfg(test)]

@@ -92,6 +92,9 @@ impl From<StoreError> for Error {
             StoreError::Accreditation(accord_store::AccreditationError::MissingReason) => {
                 Error::field("reason", error.to_string())
             }
+            StoreError::Accreditation(accord_store::AccreditationError::BadDocument { .. }) => {
+                Error::field("documents", error.to_string())
+            }
             StoreError::Accreditation(_) => Error::Conflict(error.to_string()),
             other => Error::Internal(other.to_string()),
         }

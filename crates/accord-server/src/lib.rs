@@ -34,6 +34,9 @@ pub struct AppState {
     pub auth: std::sync::Arc<AuthConfig>,
 }
 
+/// The largest request body accepted: room for five supporting documents of 5 MiB, base64-encoded.
+pub const MAX_BODY_BYTES: usize = 36 * 1024 * 1024;
+
 /// The whole application: pages and API over one store, with Secure cookies.
 pub fn router(store: Store) -> Router {
     router_with(store, AuthConfig::default())
@@ -53,6 +56,8 @@ pub fn router_with(store: Store, auth: AuthConfig) -> Router {
             }
         })
         .layer(TraceLayer::new_for_http())
+        // Requests for accreditation carry supporting documents (at most 5 of 5 MiB, base64 in JSON).
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
 

@@ -53,9 +53,13 @@ test_on_both_databases! {
         let secretariat = app.secretariat_token().await;
 
         let (status, body) = post(&app, "/api/tracks/migration/accreditations", &france,
-            json!({"party": "france", "standing": "participant", "statement": "We ask."})).await;
+            json!({"party": "france", "standing": "participant", "statement": "We ask.",
+                   "documents": [{"name": "note.txt", "media_type": "text/plain", "content_base64": "SGVsbG8="}]})).await;
         assert_eq!(status, 201, "{body}");
         assert_eq!(body["status"], "pending");
+        assert_eq!(body["documents"][0]["size"], 5);
+        let href = body["documents"][0]["href"].as_str().unwrap().to_owned();
+        assert_eq!(app.get(&href).await.text().await.unwrap(), "Hello");
         let (status, _) = post(&app, "/api/tracks/refugees/accreditations", &france,
             json!({"party": "france", "standing": "participant"})).await;
         assert_eq!(status, 201);
@@ -104,6 +108,14 @@ test_on_both_databases! {
                 json!({"decision": "refuse", "reason": " "}), 422, "reason"),
             ("an unknown decision", "/api/tracks/migration/accreditations/france/decision", &secretariat,
                 json!({"decision": "maybe"}), 422, "maybe"),
+            ("a document that is not base64", "/api/tracks/migration/accreditations", &germany,
+                json!({"party": "germany", "standing": "participant",
+                       "documents": [{"name": "x.pdf", "media_type": "application/pdf", "content_base64": "%%%"}]}),
+                422, "not base64"),
+            ("a document with a slash in its name", "/api/tracks/migration/accreditations", &germany,
+                json!({"party": "germany", "standing": "participant",
+                       "documents": [{"name": "../x.pdf", "media_type": "application/pdf", "content_base64": "SGk="}]}),
+                422, "may not hold"),
             ("an appeal of a request that is not refused", "/api/tracks/migration/accreditations/france/appeal", &france,
                 json!({"statement": "x"}), 409, "pending"),
         ];
@@ -128,14 +140,30 @@ test_on_both_databases! {
 
         let track_page = app.get_with_cookie("/tracks/migration", &head_cookie).await.text().await.unwrap();
         assert!(track_page.contains("Ask for entry"), "the head sees the request form");
-        let forged = app.post_form("/tracks/migration/accreditations", Some(&head_cookie),
-            &[("csrf", "forged"), ("standing", "participant")]).await;
+        let ask = |csrf: String| {
+            reqwest::multipart::Form::new()
+                .text("csrf", csrf)
+                .text("standing", "participant")
+                .text("statement", "Paris asks too.")
+                .part("documents", reqwest::multipart::Part::bytes(b"%PDF-1.4 credentials".to_vec())
+                    .file_name("credentials letter.pdf").mime_str("application/pdf").unwrap())
+        };
+        let post_multipart = |form: reqwest::multipart::Form| {
+            app.client.post(format!("{}/tracks/migration/accreditations", app.address))
+                .header("cookie", &head_cookie).multipart(form).send()
+        };
+        let forged = post_multipart(ask("forged".into())).await.unwrap();
         assert_eq!(forged.status().as_u16(), 403);
         assert!(app.store.accreditations(Some("migration"), Some("france")).await.unwrap().is_empty());
 
-        let asked = app.post_form("/tracks/migration/accreditations", Some(&head_cookie),
-            &[("csrf", &head_csrf), ("standing", "participant"), ("statement", "Paris asks too.")]).await;
+        let asked = post_multipart(ask(head_csrf.clone())).await.unwrap();
         assert_eq!(asked.status().as_u16(), 303);
+        let page = app.get_html("/tracks/migration/accreditations/france").await;
+        assert!(page.contains("credentials letter.pdf"), "the document is listed");
+        let download = app.get("/tracks/migration/accreditations/france/documents/credentials%20letter.pdf").await;
+        assert_eq!(download.status().as_u16(), 200);
+        assert_eq!(download.headers()["content-type"], "application/pdf");
+        assert_eq!(download.bytes().await.unwrap().as_ref(), b"%PDF-1.4 credentials");
 
         let (secretariat_cookie, _) = app.sign_in(helpers::SECRETARIAT, helpers::TEST_PASSWORD).await;
         let page = app.get_with_cookie("/tracks/migration/accreditations/france", &secretariat_cookie).await.text().await.unwrap();

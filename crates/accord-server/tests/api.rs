@@ -443,6 +443,7 @@ test_on_both_databases! {
                 "/api/parties/{party_id}",
                 "/api/cities",
                 "/api/tracks/{track_id}/accreditations/{party_id}",
+                "/api/tracks/{track_id}/accreditations/{party_id}/documents/{name}",
             ];
             let has_get = paths[path.as_str()]["get"].is_object();
             if !has_get || path.starts_with("/api/redline") || path.ends_with("/export") || needs_more.contains(&path.as_str()) {

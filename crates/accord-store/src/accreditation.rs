@@ -164,6 +164,73 @@ pub enum AccreditationError {
     /// A refusal without a reason.
     #[error("a refusal needs a reason")]
     MissingReason,
+    /// A supporting document that cannot be kept.
+    #[error("supporting document `{name}`: {problem}")]
+    BadDocument {
+        /// The document's name as given.
+        name: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+/// A supporting document of a request for accreditation (a credentials letter, a council resolution …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupportingDocument {
+    /// The file name: 1 to 200 characters, no `/`, `\\` or control characters; unique within a request.
+    pub name: String,
+    /// Its media type, e.g. `application/pdf`.
+    pub media_type: String,
+    /// The bytes, at most [`MAX_DOCUMENT_BYTES`].
+    pub content: Vec<u8>,
+}
+
+/// The largest supporting document kept: 5 MiB.
+pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
+/// The most supporting documents one request carries.
+pub const MAX_DOCUMENTS: usize = 5;
+
+/// Checks the documents of a request: names, sizes, count.
+fn check_documents(documents: &[SupportingDocument]) -> std::result::Result<(), AccreditationError> {
+    let bad = |name: &str, problem: &str| AccreditationError::BadDocument {
+        name: name.to_owned(),
+        problem: problem.to_owned(),
+    };
+    if documents.len() > MAX_DOCUMENTS {
+        return Err(bad(
+            "",
+            &format!("{} documents; at most {MAX_DOCUMENTS} may come with a request", documents.len()),
+        ));
+    }
+    let mut names = std::collections::HashSet::new();
+    for document in documents {
+        let name = document.name.as_str();
+        if name.trim().is_empty() || name.chars().count() > 200 {
+            return Err(bad(name, "a name needs 1 to 200 characters"));
+        }
+        if name.chars().any(|c| c == '/' || c == '\\' || c.is_control()) {
+            return Err(bad(name, "a name may not hold `/`, `\\` or control characters"));
+        }
+        if document.content.is_empty() {
+            return Err(bad(name, "the file is empty"));
+        }
+        if document.content.len() > MAX_DOCUMENT_BYTES {
+            return Err(bad(
+                name,
+                &format!("{} bytes; at most {MAX_DOCUMENT_BYTES}", document.content.len()),
+            ));
+        }
+        if document.media_type.trim().is_empty() || !document.media_type.contains('/') {
+            return Err(bad(
+                name,
+                &format!("`{}` is not a media type such as application/pdf", document.media_type),
+            ));
+        }
+        if !names.insert(name) {
+            return Err(bad(name, "two documents have this name"));
+        }
+    }
+    Ok(())
 }
 
 const ACCREDITATION_COLUMNS: &str = "track_id, party_id, requested_as, status, appealed, updated_at";
@@ -248,6 +315,25 @@ impl Store {
         statement: &str,
         actor: &str,
     ) -> Result<Accreditation> {
+        self.request_accreditation_with_documents(track_id, party_id, requested_as, statement, &[], actor)
+            .await
+    }
+
+    /// A party asks for entry to a track with supporting documents, which replace those of an earlier request.
+    ///
+    /// # Errors
+    /// As [`Store::request_accreditation`]; [`AccreditationError::BadDocument`] for a document that cannot be
+    /// kept (name, size, count).
+    pub async fn request_accreditation_with_documents(
+        &self,
+        track_id: &str,
+        party_id: &str,
+        requested_as: Standing,
+        statement: &str,
+        documents: &[SupportingDocument],
+        actor: &str,
+    ) -> Result<Accreditation> {
+        check_documents(documents)?;
         self.track(track_id).await?;
         self.party_exists(party_id).await?;
         let mut transaction = self.pool.begin().await?;
@@ -298,12 +384,37 @@ impl Store {
             .await?;
         }
         add_step(&mut transaction, track_id, party_id, "requested", actor, statement, &now).await?;
+        sqlx::query("DELETE FROM accreditation_document WHERE track_id = $1 AND party_id = $2")
+            .bind(track_id)
+            .bind(party_id)
+            .execute(&mut *transaction)
+            .await?;
+        let mut listed = Vec::new();
+        for document in documents {
+            sqlx::query(
+                "INSERT INTO accreditation_document (track_id, party_id, name, media_type, content) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(track_id)
+            .bind(party_id)
+            .bind(&document.name)
+            .bind(&document.media_type)
+            .bind(document.content.clone())
+            .execute(&mut *transaction)
+            .await?;
+            listed.push(format!(
+                r#"{{"name":{},"sha256":"{}"}}"#,
+                json(&document.name),
+                crate::event::sha256_hex(&document.content)
+            ));
+        }
         let data = format!(
-            r#"{{"track":{},"party":{},"as":"{}","statement":{}}}"#,
+            r#"{{"track":{},"party":{},"as":"{}","statement":{},"documents":[{}]}}"#,
             json(track_id),
             json(party_id),
             requested_as,
-            json(statement)
+            json(statement),
+            listed.join(",")
         );
         self.append_event(&mut transaction, actor, "accreditation.requested", &data).await?;
         transaction.commit().await?;
@@ -750,5 +861,62 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// The supporting documents of a party's request: `(name, media type, size in bytes)`, by name.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn accreditation_documents(
+        &self,
+        track_id: &str,
+        party_id: &str,
+    ) -> Result<Vec<(String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT name, media_type, content FROM accreditation_document \
+             WHERE track_id = $1 AND party_id = $2 ORDER BY name",
+        )
+        .bind(track_id)
+        .bind(party_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let content: Vec<u8> = row.try_get(2)?;
+                Ok((row.try_get(0)?, row.try_get(1)?, content.len() as i64))
+            })
+            .collect()
+    }
+
+    /// One supporting document.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when the request has no document of that name.
+    pub async fn accreditation_document(
+        &self,
+        track_id: &str,
+        party_id: &str,
+        name: &str,
+    ) -> Result<SupportingDocument> {
+        let row = sqlx::query(
+            "SELECT name, media_type, content FROM accreditation_document \
+             WHERE track_id = $1 AND party_id = $2 AND name = $3",
+        )
+        .bind(track_id)
+        .bind(party_id)
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "document",
+            key: format!("{name} of {party_id} in {track_id}"),
+        })?;
+        Ok(SupportingDocument {
+            name: row.try_get(0)?,
+            media_type: row.try_get(1)?,
+            content: row.try_get(2)?,
+        })
     }
 }

@@ -21,7 +21,7 @@ pub mod testing;
 pub use account::{Email, Password, ProcessRole, Token, User};
 pub use accreditation::{
     Accreditation, AccreditationError, Decision, DelegationMember, DelegationRole, Round, Standing, Status,
-    Step,
+    Step, SupportingDocument,
 };
 pub use event::{Break, Event, Verification};
 pub use party::{

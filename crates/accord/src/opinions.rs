@@ -116,7 +116,7 @@ fn as_table(analysis: &Analysis, texts: &BTreeMap<i64, String>) -> String {
                 side,
                 statement.repness,
                 statement.p_success,
-                short(texts.get(&(statement.tid as i64)))
+                short(texts.get(&statement.tid))
             );
         }
     }
@@ -128,7 +128,7 @@ fn as_table(analysis: &Analysis, texts: &BTreeMap<i64, String>) -> String {
                 "  {:>5}  p {:>5.3}  {}",
                 statement.tid,
                 statement.p_success,
-                short(texts.get(&(statement.tid as i64)))
+                short(texts.get(&statement.tid))
             );
         }
     }
@@ -157,7 +157,7 @@ fn as_json(analysis: &Analysis, texts: &BTreeMap<i64, String>) -> String {
                         "p_test": statement.p_test,
                         "n_success": statement.n_success,
                         "n_trials": statement.n_trials,
-                        "text": texts.get(&(statement.tid as i64)),
+                        "text": texts.get(&statement.tid),
                     })
                 })
                 .collect();
@@ -170,7 +170,7 @@ fn as_json(analysis: &Analysis, texts: &BTreeMap<i64, String>) -> String {
                 serde_json::json!({
                     "tid": statement.tid, "p_success": statement.p_success, "p_test": statement.p_test,
                     "n_success": statement.n_success, "n_trials": statement.n_trials,
-                    "text": texts.get(&(statement.tid as i64)),
+                    "text": texts.get(&statement.tid),
                 })
             })
             .collect()

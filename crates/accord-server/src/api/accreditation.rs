@@ -30,6 +30,34 @@ pub struct AccreditationJson {
     /// Every step, oldest first (only when one accreditation is asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<StepJson>>,
+    /// The supporting documents of the request (only when one accreditation is asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<DocumentJson>>,
+}
+
+/// A supporting document, as listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentJson {
+    /// The file name.
+    pub name: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// Where to download it.
+    pub href: String,
+}
+
+/// A supporting document sent with a request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDocumentJson {
+    /// The file name.
+    pub name: String,
+    /// Its media type, e.g. `application/pdf`.
+    pub media_type: String,
+    /// The bytes, base64 (standard alphabet, padded).
+    pub content_base64: String,
 }
 
 /// One step of an accreditation.
@@ -57,6 +85,7 @@ impl From<Accreditation> for AccreditationJson {
             appealed: accreditation.appealed,
             updated_at: accreditation.updated_at,
             steps: None,
+            documents: None,
         }
     }
 }
@@ -72,6 +101,9 @@ pub struct RequestJson {
     /// Why the party asks.
     #[serde(default)]
     pub statement: String,
+    /// Supporting documents (at most 5, 5 MiB each); they replace those of an earlier request.
+    #[serde(default)]
+    pub documents: Vec<NewDocumentJson>,
 }
 
 /// A decision of the secretariat.
@@ -123,7 +155,22 @@ pub async fn one(
 
 async fn with_steps(state: &AppState, accreditation: Accreditation) -> Result<AccreditationJson, Error> {
     let steps = state.store.accreditation_steps(&accreditation.track_id, &accreditation.party_id).await?;
+    let documents =
+        state.store.accreditation_documents(&accreditation.track_id, &accreditation.party_id).await?;
+    let href = |name: &str| {
+        format!(
+            "/api/tracks/{}/accreditations/{}/documents/{}",
+            accreditation.track_id,
+            accreditation.party_id,
+            percent_encode(name)
+        )
+    };
+    let documents = documents
+        .into_iter()
+        .map(|(name, media_type, size)| DocumentJson { href: href(&name), name, media_type, size })
+        .collect();
     let mut json = AccreditationJson::from(accreditation);
+    json.documents = Some(documents);
     json.steps = Some(
         steps
             .into_iter()
@@ -156,13 +203,32 @@ pub async fn request(
 ) -> Result<(StatusCode, Json<AccreditationJson>), ApiError> {
     state.store.party(&body.party).await?;
     party_headed_by(&state, &viewer, &track_id, Some(&body.party)).await?;
+    let documents = body
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(index, document)| {
+            use base64::Engine as _;
+            let content = base64::engine::general_purpose::STANDARD
+                .decode(document.content_base64.trim())
+                .map_err(|error| {
+                    Error::field(format!("documents/{index}/content_base64"), format!("not base64: {error}"))
+                })?;
+            Ok(accord_store::SupportingDocument {
+                name: document.name.clone(),
+                media_type: document.media_type.clone(),
+                content,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let accreditation = state
         .store
-        .request_accreditation(
+        .request_accreditation_with_documents(
             &track_id,
             &body.party,
             standing(&body.standing)?,
             body.statement.trim(),
+            &documents,
             &actor(&viewer)?,
         )
         .await?;
@@ -229,4 +295,57 @@ pub async fn withdraw(
         .withdraw_accreditation(&track_id, &party_id, body.statement.trim(), &actor(&viewer)?)
         .await?;
     Ok(Json(with_steps(&state, accreditation).await?))
+}
+
+/// Percent-encodes a path segment (RFC 3986 unreserved characters stay).
+pub(crate) fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// One supporting document of a request, as it was sent.
+#[utoipa::path(get, path = "/api/tracks/{track_id}/accreditations/{party_id}/documents/{name}", tag = "parties",
+    params(("track_id" = String, Path, description = "The track's slug"),
+           ("party_id" = String, Path, description = "The party's slug"),
+           ("name" = String, Path, description = "The document's file name")),
+    responses((status = 200, description = "The document", content_type = "application/octet-stream"),
+        (status = 404, description = "No such document", body = crate::error::ErrorBody)))]
+pub async fn document(
+    State(state): State<AppState>,
+    Path((track_id, party_id, name)): Path<(String, String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(document_response(&state, &track_id, &party_id, &name).await?)
+}
+
+/// A document as an attachment download, for the API and the pages.
+pub(crate) async fn document_response(
+    state: &AppState,
+    track_id: &str,
+    party_id: &str,
+    name: &str,
+) -> Result<axum::response::Response, Error> {
+    use axum::response::IntoResponse;
+    let document = state.store.accreditation_document(track_id, party_id, name).await?;
+    let media_type = axum::http::HeaderValue::from_str(&document.media_type)
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("application/octet-stream"));
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&document.name));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, media_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                axum::http::HeaderValue::from_str(&disposition).expect("percent-encoded ASCII"),
+            ),
+            (axum::http::header::X_CONTENT_TYPE_OPTIONS, axum::http::HeaderValue::from_static("nosniff")),
+        ],
+        document.content,
+    )
+        .into_response())
 }

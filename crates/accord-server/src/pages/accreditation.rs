@@ -42,6 +42,7 @@ struct AccreditationPage {
     requested_as: String,
     status: String,
     steps: Vec<Step>,
+    documents: Vec<(String, String, i64, String)>,
     may_decide: bool,
     may_appeal: bool,
     may_withdraw: bool,
@@ -101,6 +102,19 @@ pub async fn accreditation(
         requested_as: accreditation.requested_as.to_string(),
         status: status_word(accreditation.status).to_owned(),
         steps: state.store.accreditation_steps(&track_id, &party_id).await?,
+        documents: state
+            .store
+            .accreditation_documents(&track_id, &party_id)
+            .await?
+            .into_iter()
+            .map(|(name, media_type, size)| {
+                let href = format!(
+                    "/tracks/{track_id}/accreditations/{party_id}/documents/{}",
+                    crate::api::accreditation::percent_encode(&name)
+                );
+                (name, media_type, size, href)
+            })
+            .collect(),
         may_decide: viewer.may(Action::DecideAccreditation)
             && matches!(accreditation.status, Status::Pending | Status::Appealed),
         may_appeal: heads_it && accreditation.status == Status::Refused && !accreditation.appealed,
@@ -109,16 +123,6 @@ pub async fn accreditation(
         party,
         csrf: viewer.csrf().to_owned(),
     })
-}
-
-/// The request form's fields.
-#[derive(Debug, Deserialize)]
-pub struct RequestForm {
-    /// `participant` or `observer`.
-    standing: String,
-    /// Why the party asks.
-    #[serde(default)]
-    statement: String,
 }
 
 /// Parses a standing field.
@@ -133,20 +137,57 @@ pub(crate) fn standing(text: &str) -> Result<Standing, Error> {
     }
 }
 
-/// `POST /tracks/{track_id}/accreditations`: the head of a delegation asks for entry for their party.
+/// `POST /tracks/{track_id}/accreditations`: the head of a delegation asks for entry for their party, with a
+/// statement and supporting documents (a multipart form: `standing`, `statement`, files in `documents`).
 pub async fn request(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(track_id): Path<String>,
-    Form(form): Form<RequestForm>,
+    mut form: axum::extract::Multipart,
 ) -> Result<Redirect, PageError> {
     let party_id = party_headed_by(&state, &viewer, &track_id, None).await?;
+    let mut standing_text = String::new();
+    let mut statement = String::new();
+    let mut documents = Vec::new();
+    let bad_form =
+        |error: axum::extract::multipart::MultipartError| Error::BadRequest(format!("the form: {error}"));
+    while let Some(field) = form.next_field().await.map_err(bad_form)? {
+        match field.name().unwrap_or_default() {
+            "standing" => standing_text = field.text().await.map_err(bad_form)?,
+            "statement" => statement = field.text().await.map_err(bad_form)?,
+            "documents" => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let media_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+                let content = field.bytes().await.map_err(bad_form)?.to_vec();
+                // A file input left empty still sends a part, with no name and no bytes.
+                if !(name.is_empty() && content.is_empty()) {
+                    documents.push(accord_store::SupportingDocument { name, media_type, content });
+                }
+            }
+            _ => {}
+        }
+    }
     let actor = actor(&viewer)?;
     state
         .store
-        .request_accreditation(&track_id, &party_id, standing(&form.standing)?, form.statement.trim(), &actor)
+        .request_accreditation_with_documents(
+            &track_id,
+            &party_id,
+            standing(&standing_text)?,
+            statement.trim(),
+            &documents,
+            &actor,
+        )
         .await?;
     Ok(Redirect::to(&format!("/tracks/{track_id}/accreditations/{party_id}")))
+}
+
+/// `GET /tracks/{track_id}/accreditations/{party_id}/documents/{name}`: a supporting document.
+pub async fn document(
+    State(state): State<AppState>,
+    Path((track_id, party_id, name)): Path<(String, String, String)>,
+) -> Result<axum::response::Response, PageError> {
+    Ok(crate::api::accreditation::document_response(&state, &track_id, &party_id, &name).await?)
 }
 
 /// The decision form's fields.

@@ -68,6 +68,11 @@ pub fn routes() -> Vec<Route> {
             Action::Appeal,
             accreditation::appeal,
         ),
+        Route::get(
+            "/tracks/{track_id}/accreditations/{party_id}/documents/{name}",
+            Action::ReadRegistry,
+            accreditation::document,
+        ),
         Route::post(
             "/tracks/{track_id}/accreditations/{party_id}/withdraw",
             Action::Withdraw,
