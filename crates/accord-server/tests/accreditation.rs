@@ -184,4 +184,32 @@ test_on_both_databases! {
         let page = app.get_html("/tracks/migration/accreditations/france").await;
         assert!(page.contains("refused, appealed") && page.contains("Demonstration refusal."));
     }
+
+    async fn a_head_invites_a_delegate_from_the_delegation_page_and_not_to_another_party(store) {
+        let app = spawn_demo_app(store).await;
+        two_delegations(&app).await;
+        for party in ["france", "germany"] {
+            app.store.request_accreditation("migration", party, accord_store::Standing::Participant, "", "test").await.unwrap();
+            app.store.decide_accreditation("migration", party, &accord_store::Decision::Grant, "test").await.unwrap();
+        }
+        let process = accord_demo::PROCESS_ID;
+        let (france_cookie, _) = app.sign_in(HEAD_FRANCE, helpers::TEST_PASSWORD).await;
+        let page = app.get_with_cookie(&format!("/processes/{process}/parties/france"), &france_cookie).await.text().await.unwrap();
+        assert!(page.contains("Invite to this delegation"), "the head sees the form");
+        let csrf = csrf_field(&page).unwrap();
+        let n_outbox = app.store.outbox().await.unwrap().len();
+        let sent = app.post_form(&format!("/processes/{process}/parties/france/invitations"), Some(&france_cookie),
+            &[("csrf", &csrf), ("email", "delegate.france@example.org"), ("role", "delegate")]).await;
+        assert_eq!(sent.status().as_u16(), 303);
+        assert_eq!(app.store.outbox().await.unwrap().len(), n_outbox + 1);
+
+        let (germany_cookie, germany_csrf) = app.sign_in(HEAD_GERMANY, helpers::TEST_PASSWORD).await;
+        let refused = app.post_form(&format!("/processes/{process}/parties/france/invitations"), Some(&germany_cookie),
+            &[("csrf", &germany_csrf), ("email", "spy@example.org"), ("role", "delegate")]).await;
+        assert_eq!(refused.status().as_u16(), 403);
+        assert_eq!(app.store.outbox().await.unwrap().len(), n_outbox + 1, "nothing sent");
+        let public = app.get_html(&format!("/processes/{process}/parties/france")).await;
+        assert!(!public.contains("Invite to this delegation"), "an anonymous visitor sees no form");
+        assert!(public.contains("head.france"), "the head's name is listed");
+    }
 }

@@ -144,6 +144,22 @@ pub async fn invite(
     Path(process_id): Path<String>,
     Json(body): Json<NewInvitationJson>,
 ) -> Result<(StatusCode, Json<InvitationJson>), ApiError> {
+    let invitation = send_invitation(&state, &viewer, &process_id, &body).await?;
+    Ok((StatusCode::CREATED, Json(invitation)))
+}
+
+/// Invites someone by e-mail (the API's and the delegation page's shared step): checks who may invite whom,
+/// stores the invitation and sends its link.
+///
+/// # Errors
+/// 403 when the viewer may not invite to that role or party; 422 naming a bad field; 404 for an unknown process.
+pub(crate) async fn send_invitation(
+    state: &AppState,
+    viewer: &Viewer,
+    process_id: &str,
+    body: &NewInvitationJson,
+) -> Result<InvitationJson, Error> {
+    let process_id = process_id.to_owned();
     let inviter = viewer.signed_in()?;
     // The secretariat invites to any role; the head of a delegation invites delegates and experts to it.
     let may_invite = viewer.roles.contains(&Role::Secretariat)
@@ -160,8 +176,7 @@ pub async fn invite(
             "the secretariat invites to any role; a head of delegation invites delegates and experts to their own \
              delegation"
                 .to_owned(),
-        )
-        .into());
+        ));
     }
     let email = Email::parse(&body.email).map_err(|error| Error::field("email", error.to_string()))?;
     let role = InvitedRole::parse(&body.role).map_err(|_| {
@@ -172,10 +187,10 @@ pub async fn invite(
     })?;
     match role {
         InvitedRole::CoFacilitator if body.track.is_none() => {
-            return Err(Error::field("track", "a co-facilitator's invitation names a track").into())
+            return Err(Error::field("track", "a co-facilitator's invitation names a track"))
         }
         InvitedRole::Head | InvitedRole::Delegate | InvitedRole::Expert if body.party.is_none() => {
-            return Err(Error::field("party", "a delegation's invitation names a party").into())
+            return Err(Error::field("party", "a delegation's invitation names a party"))
         }
         _ => {}
     }
@@ -183,9 +198,7 @@ pub async fn invite(
     if let Some(track_id) = &body.track {
         let tracks = state.store.tracks(&process_id).await?;
         if !tracks.iter().any(|track| &track.track_id == track_id) {
-            return Err(
-                Error::field("track", format!("no track `{track_id}` in process `{process_id}`")).into()
-            );
+            return Err(Error::field("track", format!("no track `{track_id}` in process `{process_id}`")));
         }
     }
     let token = state
@@ -209,10 +222,7 @@ pub async fn invite(
         role.as_str()
     );
     let sent =
-        crate::mail::send(&state, &email, &format!("Invitation to {}", process.title), &message).await?;
+        crate::mail::send(state, &email, &format!("Invitation to {}", process.title), &message).await?;
     let invitation = state.store.invitation(&token).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(InvitationJson { outbox_id: sent.outbox_id, expires_at: invitation.expires_at }),
-    ))
+    Ok(InvitationJson { outbox_id: sent.outbox_id, expires_at: invitation.expires_at })
 }

@@ -269,13 +269,25 @@ struct DelegationPage {
     party: Party,
     tracks: Vec<(Track, String)>,
     members: Vec<accord_store::DelegationMember>,
+    may_invite: bool,
+    invited: bool,
+    csrf: String,
+}
+
+/// The delegation page's query: `?invited=1` after an invitation was sent.
+#[derive(Debug, Deserialize)]
+pub struct DelegationQuery {
+    #[serde(default)]
+    invited: Option<String>,
 }
 
 /// `GET /processes/{process_id}/parties/{party_id}`: a party in a process: its standing in each track and
 /// the people of its delegation (names and roles; never e-mail addresses).
 pub async fn delegation(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path((process_id, party_id)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<DelegationQuery>,
 ) -> Result<Html<String>, PageError> {
     let process = state.store.process(&process_id).await?;
     let party = state.store.party(&party_id).await?;
@@ -289,5 +301,47 @@ pub async fn delegation(
         tracks.push((track, standing));
     }
     let members = state.store.delegation(&process_id, &party_id).await?;
-    html(&DelegationPage { process, party, tracks, members })
+    let heads_it = match viewer.user.as_ref() {
+        Some(user) => matches!(
+            state.store.delegation_of(user.user_id, &process_id).await?,
+            Some((own, accord_store::DelegationRole::Head)) if own == party_id
+        ),
+        None => false,
+    };
+    let may_invite = heads_it || viewer.roles.contains(&crate::permissions::Role::Secretariat);
+    html(&DelegationPage {
+        process,
+        party,
+        tracks,
+        members,
+        may_invite,
+        invited: query.invited.is_some(),
+        csrf: viewer.csrf().to_owned(),
+    })
+}
+
+/// The invitation form's fields.
+#[derive(Debug, Deserialize)]
+pub struct InviteForm {
+    email: String,
+    role: String,
+}
+
+/// `POST /processes/{process_id}/parties/{party_id}/invitations`: the head of the delegation invites a delegate
+/// or an expert, the secretariat anyone of it, by an e-mail link.
+pub async fn invite(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((process_id, party_id)): Path<(String, String)>,
+    Form(form): Form<InviteForm>,
+) -> Result<Redirect, PageError> {
+    state.store.party(&party_id).await?;
+    let body = crate::api::account::NewInvitationJson {
+        email: form.email.trim().to_owned(),
+        role: form.role,
+        track: None,
+        party: Some(party_id.clone()),
+    };
+    crate::api::account::send_invitation(&state, &viewer, &process_id, &body).await?;
+    Ok(Redirect::to(&format!("/processes/{process_id}/parties/{party_id}?invited=1")))
 }

@@ -47,6 +47,11 @@ pub fn routes() -> Vec<Route> {
             Action::ReadRegistry,
             accreditation::delegation,
         ),
+        Route::post(
+            "/processes/{process_id}/parties/{party_id}/invitations",
+            Action::InviteDelegate,
+            accreditation::invite,
+        ),
         Route::get("/tracks/{track_id}", Action::ReadRegistry, accreditation::track),
         Route::post(
             "/tracks/{track_id}/accreditations",
