@@ -39,6 +39,7 @@ struct RegistryPage {
 struct AccreditationPage {
     track: Track,
     party: Party,
+    is_demo: bool,
     requested_as: String,
     status: String,
     steps: Vec<Step>,
@@ -97,6 +98,7 @@ pub async fn accreditation(
     let party = state.store.party(&party_id).await?;
     let accreditation = state.store.accreditation(&track_id, &party_id).await?;
     let heads_it = party_headed_by(&state, &viewer, &track_id, Some(&party_id)).await.is_ok();
+    let is_demo = state.store.process(&track.process_id).await?.is_demo;
     use accord_store::Status;
     html(&AccreditationPage {
         requested_as: accreditation.requested_as.to_string(),
@@ -121,6 +123,7 @@ pub async fn accreditation(
         may_withdraw: heads_it && !matches!(accreditation.status, Status::Refused | Status::Withdrawn),
         track,
         party,
+        is_demo,
         csrf: viewer.csrf().to_owned(),
     })
 }
