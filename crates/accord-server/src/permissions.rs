@@ -84,6 +84,8 @@ pub enum Action {
     LoadDemo,
     /// Read the e-mail outbox.
     ViewOutbox,
+    /// Add parties to the registry: a city from the gazetteer, a CSV import.
+    ManageRegistry,
 }
 
 /// One row of the table: an action, what it means, and for each role of [`Role::ALL`] whether it may.
@@ -129,6 +131,8 @@ pub const TABLE: &[Permission] = &[
     Permission { action: Action::LoadDemo, description: "load the demonstration (anyone while there is no process)",
         allowed: [N, N, N, N, N, Y] },
     Permission { action: Action::ViewOutbox, description: "read the e-mail outbox",
+        allowed: [N, N, N, N, N, Y] },
+    Permission { action: Action::ManageRegistry, description: "add parties: a city from the gazetteer, a CSV import",
         allowed: [N, N, N, N, N, Y] },
 ];
 
@@ -188,6 +192,7 @@ mod tests {
             Action::InviteDelegate,
             Action::LoadDemo,
             Action::ViewOutbox,
+            Action::ManageRegistry,
         ];
         for action in every_action {
             let n_rows = TABLE.iter().filter(|permission| permission.action == action).count();

@@ -212,4 +212,32 @@ test_on_both_databases! {
         assert!(!public.contains("Invite to this delegation"), "an anonymous visitor sees no form");
         assert!(public.contains("head.france"), "the head's name is listed");
     }
+
+    async fn the_secretariat_adds_a_city_from_the_gazetteer_and_imports_parties_by_csv(store) {
+        let app = spawn_demo_app(store).await;
+        let (france, _) = two_delegations(&app).await;
+        app.store.load_compiled_registry().await.unwrap();
+        let secretariat = app.secretariat_token().await;
+        let post_text = |path: &str, token: &str, body: &str| {
+            app.client.post(format!("{}{path}", app.address)).bearer_auth(token)
+                .header("content-type", "text/csv").body(body.to_owned()).send()
+        };
+
+        let (status, _) = post(&app, "/api/cities/5128581/party", &france, json!(null)).await;
+        assert_eq!(status, 403, "a head of delegation may not add parties");
+        let (status, party) = post(&app, "/api/cities/5128581/party", &secretariat, json!(null)).await;
+        assert_eq!(status, 201, "{party}");
+        assert_eq!(party["name"], "New York City");
+        let (status, _) = post(&app, "/api/cities/999999999/party", &secretariat, json!(null)).await;
+        assert_eq!(status, 404);
+
+        let bad = post_text("/api/parties/import", &secretariat, "kind,name\ncity_network,Mayors Migration Council\nplanet,Mars\n").await.unwrap();
+        assert_eq!(bad.status().as_u16(), 422);
+        let message: Value = bad.json().await.unwrap();
+        assert!(message["message"].as_str().unwrap().contains("row 3"), "{message}");
+        assert!(app.store.parties(Some(accord_store::PartyKind::CityNetwork)).await.unwrap().is_empty(), "nothing stored");
+        let good = post_text("/api/parties/import", &secretariat, "kind,name\ncity_network,Mayors Migration Council\n").await.unwrap();
+        assert_eq!(good.status().as_u16(), 201);
+        assert_eq!(app.store.parties(Some(accord_store::PartyKind::CityNetwork)).await.unwrap().len(), 1);
+    }
 }

@@ -174,3 +174,45 @@ pub fn parse_kind_filter(text: &str) -> Result<Option<PartyKind>, Error> {
     }
     text.parse().map(Some).map_err(|error: PartyError| Error::field("kind", error.to_string()))
 }
+
+/// Makes a city of the gazetteer a party of the registry (or finds the party it already is).
+#[utoipa::path(post, path = "/api/cities/{geonames_id}/party", tag = "parties",
+    params(("geonames_id" = i64, Path, description = "The city's GeoNames id")),
+    responses((status = 201, description = "The city's party", body = PartyJson),
+        (status = 403, description = "Not the secretariat", body = crate::error::ErrorBody),
+        (status = 404, description = "No such city in the gazetteer", body = crate::error::ErrorBody)))]
+pub async fn city_party(
+    State(state): State<AppState>,
+    Path(geonames_id): Path<i64>,
+) -> Result<(axum::http::StatusCode, Json<PartyJson>), ApiError> {
+    let party = state.store.party_for_city(geonames_id).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(PartyJson::from(party))))
+}
+
+/// How many parties an import added.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportedJson {
+    /// The number of rows stored.
+    pub imported: usize,
+}
+
+/// Imports parties from CSV (columns `kind,name,iso3166,country,geonames_id,party_id`; `kind` and `name`
+/// required): all rows or none. A bad row answers 422 naming every bad row and column.
+#[utoipa::path(post, path = "/api/parties/import", tag = "parties",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, description = "Every row stored", body = ImportedJson),
+        (status = 403, description = "Not the secretariat", body = crate::error::ErrorBody),
+        (status = 422, description = "Rows are wrong; nothing was stored", body = crate::error::ErrorBody)))]
+pub async fn import(
+    State(state): State<AppState>,
+    body: String,
+) -> Result<(axum::http::StatusCode, Json<ImportedJson>), ApiError> {
+    match state.store.import_parties_csv(&body).await {
+        Ok(imported) => Ok((axum::http::StatusCode::CREATED, Json(ImportedJson { imported }))),
+        Err(accord_store::ImportError::Rows(rows)) => {
+            Err(Error::field("csv", rows.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+                .into())
+        }
+        Err(accord_store::ImportError::Store(error)) => Err(error.into()),
+    }
+}

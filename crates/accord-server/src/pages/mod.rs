@@ -85,6 +85,7 @@ pub fn routes() -> Vec<Route> {
         ),
         Route::get("/parties/{party_id}", Action::ReadRegistry, parties::one),
         Route::get("/cities", Action::ReadRegistry, parties::cities),
+        Route::post("/cities/{geonames_id}/party", Action::ManageRegistry, parties::city_party),
         Route::get("/sign-in", Action::SignIn, account::sign_in_form),
         Route::post("/sign-in", Action::SignIn, account::sign_in),
         Route::post("/sign-out", Action::ManageTokens, account::sign_out),

@@ -73,6 +73,9 @@ struct CitiesPage {
     query: String,
     cities: Vec<CityRow>,
     attribution: &'static str,
+    /// Whether the viewer may make a city a party (the secretariat).
+    may_add: bool,
+    csrf: String,
 }
 
 /// One city of the search's results.
@@ -141,9 +144,19 @@ pub async fn one(
     })
 }
 
+/// `POST /cities/{geonames_id}/party`: the secretariat makes a city of the gazetteer a party, picked, not typed.
+pub async fn city_party(
+    State(state): State<AppState>,
+    Path(geonames_id): Path<i64>,
+) -> Result<axum::response::Redirect, PageError> {
+    let party = state.store.party_for_city(geonames_id).await?;
+    Ok(axum::response::Redirect::to(&format!("/parties/{}", party.party_id)))
+}
+
 /// `GET /cities?q=`: the gazetteer's cities whose name starts with `q`, most populous first.
 pub async fn cities(
     State(state): State<AppState>,
+    viewer: crate::auth::Viewer,
     Query(query): Query<CitiesQuery>,
 ) -> Result<Html<String>, PageError> {
     let query = query.q.trim().to_owned();
@@ -152,6 +165,8 @@ pub async fn cities(
         query,
         cities: cities.into_iter().map(CityRow::from).collect(),
         attribution: registry::GEONAMES_ATTRIBUTION,
+        may_add: viewer.may(crate::permissions::Action::ManageRegistry),
+        csrf: viewer.csrf().to_owned(),
     })
 }
 
