@@ -920,3 +920,19 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// The display names of a track's co-facilitators, in the order they were named.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn co_facilitators(&self, track_id: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT u.display_name FROM process_role r JOIN \"user\" u ON u.user_id = r.user_id \
+             WHERE r.track_id = $1 AND r.role = 'co-facilitator' ORDER BY r.granted_at, u.display_name",
+        )
+        .bind(track_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

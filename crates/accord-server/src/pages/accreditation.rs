@@ -21,6 +21,7 @@ struct TrackPage {
     track: Track,
     tracks: Vec<Track>,
     rounds: Vec<Round>,
+    co_facilitators: Vec<String>,
     rows: Vec<RegistryRow>,
     own_party: Option<String>,
     csrf: String,
@@ -66,6 +67,7 @@ pub async fn track(
     };
     html(&TrackPage {
         rounds: state.store.rounds(&track_id).await?,
+        co_facilitators: state.store.co_facilitators(&track_id).await?,
         process,
         tracks: vec![track.clone()],
         track,
