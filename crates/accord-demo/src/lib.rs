@@ -6,7 +6,7 @@
 //!   the binary so that a fresh install needs no other file.
 //! - The parties ([`parties`]): the 193 member states and 2 observer states at the table of both tracks, the
 //!   United States withdrawn from the migration track (as it withdrew on 2 December 2017) and still in the
-//!   refugee track, and 134 cities asking for entry to the migration track in every state of the process.
+//!   refugee track, and 136 cities asking for entry to the migration track in every state of the process.
 //!   The requests and decisions are invented and say so.
 //! - Revision 1 is made of a handful of invented edits ([`demonstration_edits`]), in the spirit of what cities
 //!   asked for in 2018 (local authorities named beside national ones), so that the redline has something to

@@ -1,6 +1,6 @@
 //! The demonstration's parties and their accreditation: every UN member and observer state at the table of
 //! both tracks; the United States withdrawn from the migration track and still in the refugee track; New York,
-//! Chicago, Washington and Atlanta with 130 other cities asking for entry to the migration track, in every state
+//! Chicago, Washington and Atlanta with 132 other cities asking for entry to the migration track, in every state
 //! of the process; and the rounds of the migration track. The states and cities are real (the registry);
 //! requests, statements, decisions and deadlines are invented, and their texts say so.
 
@@ -12,7 +12,7 @@ use accord_store::{registry, Decision, Round, Standing, Store};
 pub const LEAD_CITIES: [i64; 4] = [5128581, 4887398, 4140963, 4180439];
 
 /// How many other cities ask for entry.
-pub const N_OTHER_CITIES: usize = 130;
+pub const N_OTHER_CITIES: usize = 132;
 
 /// Where a demonstration city's request ends up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
