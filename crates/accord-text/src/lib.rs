@@ -6,6 +6,9 @@
 //! - [`akn`]: Akoma Ntoso 3.0 XML export and import of a [`Document`].
 //! - [`edit`]: the edits that make a new revision from an old one, applied all or nothing.
 //! - [`markdown`]: a revision as Markdown.
+//! - [`amendment`]: amendments to a revision (words replaced, inserted or deleted; elements added or deleted),
+//!   checked against the text they target, their overlaps, and the next revision made from picks of them.
+//! - [`compilation`]: the compilation text: every tabled amendment in square brackets at its place, attributed.
 //! - [`gcm`]: the converter from the Global Compact for Migration's objectives in Markdown to a [`Document`].
 //! - [`redline`]: the difference between two revisions, matched by eId, word-level inside a paragraph, and its
 //!   renderings for a terminal, HTML and Akoma Ntoso.
