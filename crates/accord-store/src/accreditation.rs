@@ -433,47 +433,27 @@ impl Store {
         decision: &Decision,
         actor: &str,
     ) -> Result<Accreditation> {
-        let mut transaction = self.pool.begin().await?;
-        let current = current_in(&mut transaction, track_id, party_id).await?.ok_or_else(|| {
-            StoreError::NotFound { what: "accreditation", key: format!("{party_id} in {track_id}") }
-        })?;
-        if !matches!(current.status, Status::Pending | Status::Appealed) {
-            return Err(AccreditationError::WrongStatus {
-                step: "decide",
-                track_id: track_id.to_owned(),
-                party_id: party_id.to_owned(),
-                status: current.status,
-            }
-            .into());
-        }
-        let (status, action, text) = match decision {
-            Decision::Grant => (
-                match current.requested_as {
-                    Standing::Participant => Status::Participant,
-                    Standing::Observer => Status::Observer,
-                },
-                "granted",
-                "",
-            ),
-            Decision::GrantAsObserver => (Status::Observer, "granted_as_observer", ""),
+        let text = match decision {
             Decision::Refuse { reason } if reason.trim().is_empty() => {
                 return Err(AccreditationError::MissingReason.into())
             }
-            Decision::Refuse { reason } => (Status::Refused, "refused", reason.as_str()),
+            Decision::Refuse { reason } => reason.as_str(),
+            Decision::Grant | Decision::GrantAsObserver => "",
         };
-        let now = now_rfc3339();
-        set_status(&mut transaction, track_id, party_id, status, current.appealed, &now).await?;
-        add_step(&mut transaction, track_id, party_id, action, actor, text, &now).await?;
-        let data = format!(
-            r#"{{"track":{},"party":{},"status":"{}","reason":{}}}"#,
-            json(track_id),
-            json(party_id),
-            status,
-            json(text)
-        );
-        self.append_event(&mut transaction, actor, &format!("accreditation.{action}"), &data).await?;
-        transaction.commit().await?;
-        self.accreditation(track_id, party_id).await
+        self.take_step(track_id, party_id, "decide", text, actor, |current| {
+            if !matches!(current.status, Status::Pending | Status::Appealed) {
+                return None;
+            }
+            Some(match decision {
+                Decision::Grant => match current.requested_as {
+                    Standing::Participant => (Status::Participant, "granted"),
+                    Standing::Observer => (Status::Observer, "granted"),
+                },
+                Decision::GrantAsObserver => (Status::Observer, "granted_as_observer"),
+                Decision::Refuse { .. } => (Status::Refused, "refused"),
+            })
+        })
+        .await
     }
 
     /// The party appeals a refusal, once.
@@ -487,38 +467,18 @@ impl Store {
         statement: &str,
         actor: &str,
     ) -> Result<Accreditation> {
-        let mut transaction = self.pool.begin().await?;
-        let current = current_in(&mut transaction, track_id, party_id).await?.ok_or_else(|| {
-            StoreError::NotFound { what: "accreditation", key: format!("{party_id} in {track_id}") }
-        })?;
-        if current.status != Status::Refused {
-            return Err(AccreditationError::WrongStatus {
-                step: "appeal",
-                track_id: track_id.to_owned(),
-                party_id: party_id.to_owned(),
-                status: current.status,
-            }
-            .into());
-        }
-        if current.appealed {
+        let current = self.accreditation(track_id, party_id).await?;
+        if current.status == Status::Refused && current.appealed {
             return Err(AccreditationError::AppealUsed {
                 track_id: track_id.to_owned(),
                 party_id: party_id.to_owned(),
             }
             .into());
         }
-        let now = now_rfc3339();
-        set_status(&mut transaction, track_id, party_id, Status::Appealed, true, &now).await?;
-        add_step(&mut transaction, track_id, party_id, "appealed", actor, statement, &now).await?;
-        let data = format!(
-            r#"{{"track":{},"party":{},"statement":{}}}"#,
-            json(track_id),
-            json(party_id),
-            json(statement)
-        );
-        self.append_event(&mut transaction, actor, "accreditation.appealed", &data).await?;
-        transaction.commit().await?;
-        self.accreditation(track_id, party_id).await
+        self.take_step(track_id, party_id, "appeal", statement, actor, |current| {
+            (current.status == Status::Refused && !current.appealed).then_some((Status::Appealed, "appealed"))
+        })
+        .await
     }
 
     /// The party withdraws from a track (it stays in the others).
@@ -532,29 +492,50 @@ impl Store {
         statement: &str,
         actor: &str,
     ) -> Result<Accreditation> {
+        self.take_step(track_id, party_id, "withdraw", statement, actor, |current| {
+            (!matches!(current.status, Status::Refused | Status::Withdrawn))
+                .then_some((Status::Withdrawn, "withdrawn"))
+        })
+        .await
+    }
+
+    /// One step of an existing accreditation, in one transaction: `next` says, from where it stands, the new
+    /// status and the step's action (`None`: the step does not fit); the step and its event are written with it.
+    /// An appeal marks the one appeal as used.
+    async fn take_step(
+        &self,
+        track_id: &str,
+        party_id: &str,
+        step: &'static str,
+        text: &str,
+        actor: &str,
+        next: impl FnOnce(&Accreditation) -> Option<(Status, &'static str)>,
+    ) -> Result<Accreditation> {
         let mut transaction = self.pool.begin().await?;
         let current = current_in(&mut transaction, track_id, party_id).await?.ok_or_else(|| {
             StoreError::NotFound { what: "accreditation", key: format!("{party_id} in {track_id}") }
         })?;
-        if matches!(current.status, Status::Refused | Status::Withdrawn) {
+        let Some((status, action)) = next(&current) else {
             return Err(AccreditationError::WrongStatus {
-                step: "withdraw",
+                step,
                 track_id: track_id.to_owned(),
                 party_id: party_id.to_owned(),
                 status: current.status,
             }
             .into());
-        }
+        };
+        let appealed = current.appealed || status == Status::Appealed;
         let now = now_rfc3339();
-        set_status(&mut transaction, track_id, party_id, Status::Withdrawn, current.appealed, &now).await?;
-        add_step(&mut transaction, track_id, party_id, "withdrawn", actor, statement, &now).await?;
+        set_status(&mut transaction, track_id, party_id, status, appealed, &now).await?;
+        add_step(&mut transaction, track_id, party_id, action, actor, text, &now).await?;
         let data = format!(
-            r#"{{"track":{},"party":{},"statement":{}}}"#,
+            r#"{{"track":{},"party":{},"status":"{}","text":{}}}"#,
             json(track_id),
             json(party_id),
-            json(statement)
+            status,
+            json(text)
         );
-        self.append_event(&mut transaction, actor, "accreditation.withdrawn", &data).await?;
+        self.append_event(&mut transaction, actor, &format!("accreditation.{action}"), &data).await?;
         transaction.commit().await?;
         self.accreditation(track_id, party_id).await
     }
