@@ -240,4 +240,15 @@ test_on_both_databases! {
         assert_eq!(good.status().as_u16(), 201);
         assert_eq!(app.store.parties(Some(accord_store::PartyKind::CityNetwork)).await.unwrap().len(), 1);
     }
+
+    async fn an_invitation_to_a_party_that_is_not_in_the_registry_is_refused_and_nothing_is_sent(store) {
+        let app = spawn_demo_app(store).await;
+        let secretariat = app.secretariat_token().await;
+        let n_outbox = app.store.outbox().await.unwrap().len();
+        let (status, body) = post(&app, &format!("/api/processes/{}/invitations", accord_demo::PROCESS_ID), &secretariat,
+            json!({"email": "mayor@example.org", "role": "head", "party": "lisbon-pt"})).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["field"], "party");
+        assert_eq!(app.store.outbox().await.unwrap().len(), n_outbox);
+    }
 }

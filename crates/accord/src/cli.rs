@@ -99,8 +99,9 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// The opinion groups of a Pol.is openData export (votes.csv, comments.csv in DIR), computed as Pol.is
-    /// computes them: groups, representative statements and consensus statements.
+    /// The opinion groups of a Pol.is openData export (votes.csv, comments.csv in DIR) by the Pol.is math from a
+    /// cold start: groups, representative statements and consensus statements. Pol.is's own groups depend on
+    /// the history of its updates, so their number may differ from the export's summary.
     Opinions {
         /// The folder with votes.csv and comments.csv.
         dir: PathBuf,

@@ -195,6 +195,15 @@ pub(crate) async fn send_invitation(
         _ => {}
     }
     let process = state.store.process(&process_id).await?;
+    if let Some(party_id) = &body.party {
+        match state.store.party(party_id).await {
+            Ok(_) => {}
+            Err(accord_store::StoreError::NotFound { .. }) => {
+                return Err(Error::field("party", format!("no party `{party_id}` in the registry")))
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
     if let Some(track_id) = &body.track {
         let tracks = state.store.tracks(&process_id).await?;
         if !tracks.iter().any(|track| &track.track_id == track_id) {

@@ -300,7 +300,8 @@ pub struct ChangeJson {
     pub eid: Option<String>,
     /// AKN element name.
     pub element: String,
-    /// `inserted`, `deleted`, `modified` or `unchanged` (for an element that only moved).
+    /// `inserted`, `deleted`, `modified`, or `moved` (an element whose text stayed the same; a modified element
+    /// that also moved is `modified` with `moved_from` set).
     pub change: String,
     /// Where a moved element stood before.
     pub moved_from: Option<MovedFromJson>,
@@ -348,11 +349,12 @@ impl From<&Entry> for ChangeJson {
         ChangeJson {
             eid: entry.eid.as_ref().map(ToString::to_string),
             element: entry.element.clone(),
-            change: match entry.change {
-                Change::Inserted => "inserted",
-                Change::Deleted => "deleted",
-                Change::Modified => "modified",
-                Change::Unchanged => "unchanged",
+            change: match (entry.change, entry.moved_from.is_some()) {
+                (Change::Inserted, _) => "inserted",
+                (Change::Deleted, _) => "deleted",
+                (Change::Modified, _) => "modified",
+                (Change::Unchanged, true) => "moved",
+                (Change::Unchanged, false) => "unchanged",
             }
             .to_owned(),
             moved_from: entry.moved_from.as_ref().map(|from| MovedFromJson {

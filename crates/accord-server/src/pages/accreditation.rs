@@ -65,6 +65,22 @@ pub async fn track(
         true => party_headed_by(&state, &viewer, &track_id, None).await.ok(),
         false => None,
     };
+    // A party may ask when it never asked, or after a withdrawal or a final refusal; not while a request is
+    // pending or once it is at the table.
+    let own_party = match own_party {
+        Some(party_id) => match state.store.accreditation(&track_id, &party_id).await {
+            Err(accord_store::StoreError::NotFound { .. }) => Some(party_id),
+            Ok(current)
+                if matches!(current.status, accord_store::Status::Withdrawn)
+                    || (current.status == accord_store::Status::Refused && current.appealed) =>
+            {
+                Some(party_id)
+            }
+            Ok(_) => None,
+            Err(error) => return Err(error.into()),
+        },
+        None => None,
+    };
     html(&TrackPage {
         rounds: state.store.rounds(&track_id).await?,
         co_facilitators: state.store.co_facilitators(&track_id).await?,
