@@ -178,3 +178,13 @@ pub fn redline_file(compared: &Compared, format: Format, author: &str) -> Result
         }
     }
 }
+
+/// Parses the `{number}` of a path (`0`, `1` …, `latest`) into a revision of `draft_id`.
+///
+/// # Errors
+/// [`Error::NotFound`] when the number is not a revision number.
+pub fn revision_ref(draft_id: &str, number: &str) -> Result<RevisionRef, Error> {
+    format!("{draft_id}/{number}")
+        .parse()
+        .map_err(|error: accord_store::revision::RevisionRefError| Error::NotFound(error.to_string()))
+}

@@ -402,20 +402,19 @@ impl Store {
             .bind(document.content.clone())
             .execute(&mut *transaction)
             .await?;
-            listed.push(format!(
-                r#"{{"name":{},"sha256":"{}"}}"#,
-                json(&document.name),
-                crate::event::sha256_hex(&document.content)
-            ));
+            listed.push(serde_json::json!({
+                "name": document.name,
+                "sha256": crate::event::sha256_hex(&document.content),
+            }));
         }
-        let data = format!(
-            r#"{{"track":{},"party":{},"as":"{}","statement":{},"documents":[{}]}}"#,
-            json(track_id),
-            json(party_id),
-            requested_as,
-            json(statement),
-            listed.join(",")
-        );
+        let data = serde_json::json!({
+            "track": track_id,
+            "party": party_id,
+            "as": requested_as.as_str(),
+            "statement": statement,
+            "documents": listed,
+        })
+        .to_string();
         self.append_event(&mut transaction, actor, "accreditation.requested", &data).await?;
         transaction.commit().await?;
         self.accreditation(track_id, party_id).await
@@ -528,13 +527,13 @@ impl Store {
         let now = now_rfc3339();
         set_status(&mut transaction, track_id, party_id, status, appealed, &now).await?;
         add_step(&mut transaction, track_id, party_id, action, actor, text, &now).await?;
-        let data = format!(
-            r#"{{"track":{},"party":{},"status":"{}","text":{}}}"#,
-            json(track_id),
-            json(party_id),
-            status,
-            json(text)
-        );
+        let data = serde_json::json!({
+            "track": track_id,
+            "party": party_id,
+            "status": status.as_str(),
+            "text": text,
+        })
+        .to_string();
         self.append_event(&mut transaction, actor, &format!("accreditation.{action}"), &data).await?;
         transaction.commit().await?;
         self.accreditation(track_id, party_id).await
@@ -560,25 +559,6 @@ impl Store {
             .await?;
         found.map(drop).ok_or_else(|| StoreError::NotFound { what: "party", key: party_id.to_owned() })
     }
-}
-
-/// A string as a JSON string literal, for event data.
-fn json(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for character in text.chars() {
-        match character {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 async fn current_in(
@@ -731,11 +711,13 @@ impl Store {
         .map_err(|error| {
             crate::conflict_or(error, "delegation member", &format!("{user_id} in {process_id}"))
         })?;
-        let data = format!(
-            r#"{{"process":{},"user":{user_id},"party":{},"role":"{role}"}}"#,
-            json(process_id),
-            json(party_id)
-        );
+        let data = serde_json::json!({
+            "process": process_id,
+            "user": user_id,
+            "party": party_id,
+            "role": role.as_str(),
+        })
+        .to_string();
         self.append_event(&mut transaction, actor, "delegation.member_added", &data).await?;
         transaction.commit().await?;
         Ok(())
@@ -807,14 +789,14 @@ impl Store {
         .map_err(|error| {
             crate::conflict_or(error, "round", &format!("{} {}", round.track_id, round.number))
         })?;
-        let data = format!(
-            r#"{{"track":{},"number":{},"title":{},"opens_on":{},"deadline":{}}}"#,
-            json(&round.track_id),
-            round.number,
-            json(&round.title),
-            json(&round.opens_on),
-            json(&round.deadline)
-        );
+        let data = serde_json::json!({
+            "track": round.track_id,
+            "number": round.number,
+            "title": round.title,
+            "opens_on": round.opens_on,
+            "deadline": round.deadline,
+        })
+        .to_string();
         self.append_event(&mut transaction, actor, "round.added", &data).await?;
         transaction.commit().await?;
         Ok(())

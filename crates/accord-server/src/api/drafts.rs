@@ -5,7 +5,7 @@ use super::types::{
     RevisionDetailJson, RevisionJson,
 };
 use crate::error::{ApiError, Error};
-use crate::export::{self, File, Format};
+use crate::export::{self, revision_ref, File, Format};
 use crate::view::RevisionView;
 use crate::AppState;
 use accord_store::{NewRevision, RevisionRef};
@@ -15,12 +15,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-
-fn revision_ref(draft_id: &str, number: &str) -> Result<RevisionRef, Error> {
-    format!("{draft_id}/{number}")
-        .parse()
-        .map_err(|error: accord_store::revision::RevisionRefError| Error::NotFound(error.to_string()))
-}
 
 /// A draft with its revisions.
 #[utoipa::path(get, path = "/api/drafts/{draft_id}", tag = "text",

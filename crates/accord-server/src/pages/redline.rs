@@ -1,8 +1,8 @@
 //! The redline between two revisions of a draft, chosen in a form, and its downloads.
 
 use super::html;
-use super::revision::revision_ref;
 use crate::error::{Error, PageError};
+use crate::export::revision_ref;
 use crate::export::{self, File, Format};
 use crate::view::{redline_rows, RedlineRow, RevisionView};
 use crate::AppState;

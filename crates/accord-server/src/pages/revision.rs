@@ -2,10 +2,10 @@
 
 use super::html;
 use crate::error::{Error, PageError};
-use crate::export::{self, File, Format};
+use crate::export::{self, revision_ref, File, Format};
 use crate::view::{RevisionView, TextRow};
 use crate::AppState;
-use accord_store::{Draft, Process, RevisionRef};
+use accord_store::{Draft, Process};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
@@ -31,13 +31,6 @@ struct ParagraphPage {
     eid: String,
     paragraph: TextRow,
     history: Vec<(RevisionView, TextRow)>,
-}
-
-/// Parses the `{number}` of a path into a revision of `draft_id`.
-pub(super) fn revision_ref(draft_id: &str, number: &str) -> Result<RevisionRef, Error> {
-    format!("{draft_id}/{number}")
-        .parse()
-        .map_err(|error: accord_store::revision::RevisionRefError| Error::NotFound(error.to_string()))
 }
 
 /// `GET /drafts/{draft_id}/revisions/{number}`: the whole text, each element linked by its eId.
