@@ -144,62 +144,8 @@ impl Store {
         new: &NewRevision,
     ) -> Result<RevisionSummary> {
         self.draft(draft_id).await?;
-        let meta = new.document.meta();
-        let akn = akn::to_xml(&new.document);
         let mut transaction = self.pool.begin().await?;
-        let number: i64 =
-            sqlx::query("SELECT COALESCE(MAX(number) + 1, 0) FROM revision WHERE draft_id = $1")
-                .bind(draft_id)
-                .fetch_one(&mut *transaction)
-                .await?
-                .try_get(0)?;
-        let key = format!("{draft_id}/{number}");
-        sqlx::query(
-            "INSERT INTO revision (draft_id, number, label, date, author, is_demo, note, akn, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(draft_id)
-        .bind(number)
-        .bind(&meta.version)
-        .bind(meta.expression_date.to_string())
-        .bind(&meta.author)
-        .bind(i64::from(new.is_demo))
-        .bind(&new.note)
-        .bind(&akn)
-        .bind(now_rfc3339())
-        .execute(&mut *transaction)
-        .await
-        .map_err(|error| conflict_or(error, "revision", &key))?;
-        for unit in new.document.units() {
-            sqlx::query(&format!(
-                "INSERT INTO paragraph (draft_id, {PARAGRAPH_COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-            ))
-            .bind(draft_id)
-            .bind(number)
-            .bind(unit.eid.as_str())
-            .bind(unit.parent.as_ref().map(|eid| eid.as_str().to_owned()))
-            .bind(&unit.element)
-            .bind(unit.name.clone())
-            .bind(unit.depth as i64)
-            .bind(unit.position as i64)
-            .bind(unit.num.clone())
-            .bind(unit.heading.clone())
-            .bind(&unit.text)
-            .execute(&mut *transaction)
-            .await
-            .map_err(|error| conflict_or(error, "paragraph", unit.eid.as_str()))?;
-        }
-        let data = serde_json::json!({
-            "draft_id": draft_id,
-            "number": number,
-            "label": meta.version,
-            "date": meta.expression_date.to_string(),
-            "author": meta.author,
-            "is_demo": new.is_demo,
-            "akn_sha256": crate::event::sha256_hex(akn.as_bytes()),
-        });
-        self.append_event(&mut transaction, actor, "revision.published", &data.to_string()).await?;
+        let number = insert_revision(&mut transaction, self, actor, draft_id, new).await?;
         transaction.commit().await?;
         self.revision_summary(&RevisionRef { draft_id: draft_id.to_owned(), number: Some(number) }).await
     }
@@ -366,4 +312,70 @@ fn paragraph_from_row(row: &sqlx::any::AnyRow) -> Result<Paragraph> {
         heading: row.try_get(8)?,
         text: row.try_get(9)?,
     })
+}
+
+/// Writes a revision and its paragraphs, with its event, inside the caller's transaction; returns its number
+/// (the next of the draft).
+pub(crate) async fn insert_revision(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    store: &Store,
+    actor: &str,
+    draft_id: &str,
+    new: &NewRevision,
+) -> Result<i64> {
+    let meta = new.document.meta();
+    let akn = akn::to_xml(&new.document);
+    let number: i64 = sqlx::query("SELECT COALESCE(MAX(number) + 1, 0) FROM revision WHERE draft_id = $1")
+        .bind(draft_id)
+        .fetch_one(&mut **transaction)
+        .await?
+        .try_get(0)?;
+    let key = format!("{draft_id}/{number}");
+    sqlx::query(
+        "INSERT INTO revision (draft_id, number, label, date, author, is_demo, note, akn, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(draft_id)
+    .bind(number)
+    .bind(&meta.version)
+    .bind(meta.expression_date.to_string())
+    .bind(&meta.author)
+    .bind(i64::from(new.is_demo))
+    .bind(&new.note)
+    .bind(&akn)
+    .bind(now_rfc3339())
+    .execute(&mut **transaction)
+    .await
+    .map_err(|error| conflict_or(error, "revision", &key))?;
+    for unit in new.document.units() {
+        sqlx::query(&format!(
+            "INSERT INTO paragraph (draft_id, {PARAGRAPH_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ))
+        .bind(draft_id)
+        .bind(number)
+        .bind(unit.eid.as_str())
+        .bind(unit.parent.as_ref().map(|eid| eid.as_str().to_owned()))
+        .bind(&unit.element)
+        .bind(unit.name.clone())
+        .bind(unit.depth as i64)
+        .bind(unit.position as i64)
+        .bind(unit.num.clone())
+        .bind(unit.heading.clone())
+        .bind(&unit.text)
+        .execute(&mut **transaction)
+        .await
+        .map_err(|error| conflict_or(error, "paragraph", unit.eid.as_str()))?;
+    }
+    let data = serde_json::json!({
+        "draft_id": draft_id,
+        "number": number,
+        "label": meta.version,
+        "date": meta.expression_date.to_string(),
+        "author": meta.author,
+        "is_demo": new.is_demo,
+        "akn_sha256": crate::event::sha256_hex(akn.as_bytes()),
+    });
+    store.append_event(transaction, actor, "revision.published", &data.to_string()).await?;
+    Ok(number)
 }

@@ -649,6 +649,11 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// The provenance of stored origins, in the order [`Provenance::origins`] gave them.
+    pub fn from_origins(origins: Vec<Origin>) -> Provenance {
+        Provenance { origins }
+    }
+
     /// Every change with its amendment, by element in eId order, then in text order.
     pub fn origins(&self) -> &[Origin] {
         &self.origins
