@@ -8,16 +8,22 @@
 //!   United States withdrawn from the migration track (as it withdrew on 2 December 2017) and still in the
 //!   refugee track, and 136 cities asking for entry to the migration track in every state of the process.
 //!   The requests and decisions are invented and say so.
-//! - Revision 1 is made of a handful of invented edits ([`demonstration_edits`]), in the spirit of what cities
-//!   asked for in 2018 (local authorities named beside national ones), so that the redline has something to
-//!   show. It is flagged as a demonstration in the store, and every page that shows it says so.
+//! - A resident consultation ([`consultation`]) that New York City opens on the migration track: fifteen
+//!   invented seed statements and the votes of 200 simulated participants, labelled as invented.
+//! - The first round of the migration track ([`amendments`]): sixty invented amendments to the zero draft, most
+//!   by cities and in the spirit of what cities asked for in 2018 (local authorities named beside national
+//!   ones), with co-sponsors, drafts, a withdrawal and a revision; the co-facilitators' picks; and Rev.1
+//!   published from them, so that its redline names the amendment behind every change. Rev.1 is flagged as
+//!   a demonstration in the store, and every page that shows it says so. A fourth round, on Rev.1, stays
+//!   open for ninety days from the load so that a visitor can table amendments.
 #![deny(missing_docs)]
 
+pub mod amendments;
+pub mod consultation;
 pub mod parties;
 
 use accord_store::{Draft, NewProcess, NewRevision, Process, Store, StoreError, Track};
-use accord_text::edit::{self, Edit};
-use accord_text::{akn, Document, EId};
+use accord_text::{akn, Document};
 
 /// The real text, as committed: Akoma Ntoso 3.0 converted from A/RES/73/195 (see the file's first comment).
 pub const GCM_AKN: &str = include_str!("../../../data/gcm/gcm-a-res-73-195.akn.xml");
@@ -63,75 +69,22 @@ pub fn base_revision() -> Result<Document, DemoError> {
     Ok(document.with_meta(meta))
 }
 
-/// The demonstration revision: [`demonstration_edits`] applied to the base, dated 2026-05-05, labelled Rev.1.
+/// The demonstration's Rev.1: the zero draft with the picks of the first round's invented amendments
+/// ([`amendments`]) applied, labelled and dated as [`amendments::rev1_meta`] says. [`load`] publishes the same
+/// text through the store, from the stored amendments and picks.
 ///
 /// # Errors
-/// [`DemoError::Edit`] when an edit does not fit the base text.
+/// [`DemoError::Edit`] when an amendment or a pick no longer fits the base text.
 pub fn demonstration_revision(base: &Document) -> Result<Document, DemoError> {
-    let edits = demonstration_edits(base)?;
-    let edited = edit::apply(base, &edits).map_err(|error| DemoError::Edit(error.to_string()))?;
-    let mut meta = edited.meta().clone();
-    meta.version = "Rev.1".to_owned();
-    meta.expression_date = time::macros::date!(2026 - 05 - 05);
-    meta.author = "the co-facilitators (demonstration)".to_owned();
-    Ok(edited.with_meta(meta))
-}
-
-/// The invented edits of the demonstration revision: words changed in three paragraphs, a heading changed, an
-/// action inserted, one deleted and one moved.
-///
-/// # Errors
-/// [`DemoError::Edit`] when a phrase to replace is not in the base text.
-pub fn demonstration_edits(base: &Document) -> Result<Vec<Edit>, DemoError> {
-    let replace = |eid: &str, old: &str, new: &str| -> Result<Edit, DemoError> {
-        let eid = parse(eid)?;
-        let node = base.find(&eid).ok_or_else(|| DemoError::Edit(format!("no element `{eid}`")))?;
-        let text = node.own_text();
-        if !text.contains(old) {
-            return Err(DemoError::Edit(format!("`{eid}` does not contain `{old}`")));
-        }
-        Ok(Edit::SetText { eid, text: text.replacen(old, new, 1) })
-    };
-    Ok(vec![
-        replace(
-            "sec_3__obj_15__para_1",
-            "We commit to ensure that all migrants",
-            "We commit, together with local and regional authorities, to ensure that all migrants",
-        )?,
-        replace(
-            "sec_3__obj_15__para_1__point_c",
-            "service points at local level",
-            "service points at local level, designed and run with municipalities",
-        )?,
-        replace(
-            "sec_3__obj_1__para_1__point_a",
-            "at local, national, regional and global levels",
-            "at national, regional and global levels and in cities",
-        )?,
-        Edit::SetHeading {
-            eid: parse("sec_3__obj_16")?,
-            heading: Some(
-                "Empower migrants and societies to realize full inclusion and social cohesion, in cities and \
-                 communities"
-                    .to_owned(),
-            ),
-        },
-        Edit::InsertAfter {
-            after: parse("sec_3__obj_15__para_1__point_c")?,
-            eid: parse("sec_3__obj_15__para_1__point_cbis")?,
-            element: "point".to_owned(),
-            num: Some("(c bis)".to_owned()),
-            text: "Recognize the role of cities and local authorities as first responders in housing, health \
-                   care and education for migrants, and include their representatives in the follow-up of this \
-                   objective."
-                .to_owned(),
-        },
-        Edit::Delete { eid: parse("sec_3__obj_1__para_1__point_k")? },
-        Edit::MoveAfter {
-            eid: parse("sec_3__obj_4__para_1__point_g")?,
-            after: parse("sec_3__obj_4__para_1__point_a")?,
-        },
-    ])
+    let (checked, picks) = amendments::checked_with_picks(base)?;
+    let (next, _) = accord_text::amendment::apply_picks(base, &checked, &picks)
+        .map_err(|error| DemoError::Edit(error.to_string()))?;
+    let facts = amendments::rev1_meta();
+    let mut meta = next.meta().clone();
+    meta.version = facts.label;
+    meta.expression_date = facts.date;
+    meta.author = facts.author;
+    Ok(next.with_meta(meta))
 }
 
 /// Whether the demonstration process is in the store.
@@ -155,12 +108,16 @@ pub async fn load(store: &Store) -> Result<(), DemoError> {
     if is_loaded(store).await? {
         return Ok(());
     }
-    load_text(store).await?;
-    parties::load(store).await
+    let base = base_revision()?;
+    create_process(store, &base).await?;
+    parties::load(store).await?;
+    amendments::load(store, &base).await?;
+    consultation::load(store).await
 }
 
 /// Loads the demonstration process with its tracks, drafts and the two revisions of the migration compact,
-/// without parties (quicker, for tests of the text); does nothing when the process is loaded already.
+/// without parties and amendments (quicker, for tests of the text): Rev.1 is [`demonstration_revision`], the
+/// same text that [`load`] publishes from the stored picks. Does nothing when the process is loaded already.
 ///
 /// # Errors
 /// [`DemoError`] when the text does not read or the store refuses.
@@ -170,6 +127,16 @@ pub async fn load_text(store: &Store) -> Result<(), DemoError> {
     }
     let base = base_revision()?;
     let demonstration = demonstration_revision(&base)?;
+    create_process(store, &base).await?;
+    let facts = amendments::rev1_meta();
+    store
+        .add_revision(DRAFT_ID, &NewRevision { document: demonstration, is_demo: true, note: facts.note })
+        .await?;
+    Ok(())
+}
+
+/// Creates the process with its tracks and drafts, and the zero draft.
+async fn create_process(store: &Store, base: &Document) -> Result<(), DemoError> {
     store
         .create_process(&NewProcess {
             process: Process {
@@ -215,7 +182,7 @@ pub async fn load_text(store: &Store) -> Result<(), DemoError> {
         .add_revision(
             DRAFT_ID,
             &NewRevision {
-                document: base,
+                document: base.clone(),
                 is_demo: false,
                 note: "The text as adopted by the General Assembly (A/RES/73/195, 19 December 2018): \
                        objectives 1 to 23 with their commitments and actions."
@@ -223,22 +190,7 @@ pub async fn load_text(store: &Store) -> Result<(), DemoError> {
             },
         )
         .await?;
-    store
-        .add_revision(
-            DRAFT_ID,
-            &NewRevision {
-                document: demonstration,
-                is_demo: true,
-                note: "Demonstration: a handful of invented edits to show the redline. Not a UN text."
-                    .to_owned(),
-            },
-        )
-        .await?;
     Ok(())
-}
-
-fn parse(eid: &str) -> Result<EId, DemoError> {
-    EId::parse(eid).map_err(|error| DemoError::Edit(error.to_string()))
 }
 
 #[cfg(test)]
@@ -256,14 +208,16 @@ mod tests {
     }
 
     #[test]
-    fn every_demonstration_edit_fits_and_shows_in_the_redline() {
+    fn the_picks_of_the_first_round_make_rev1() {
         let base = base_revision().unwrap();
         let demonstration = demonstration_revision(&base).unwrap();
         let counts = accord_text::redline::redline(&base, &demonstration).counts();
         assert_eq!(counts.n_inserted, 1, "{counts:?}");
         assert_eq!(counts.n_deleted, 1, "{counts:?}");
-        assert_eq!(counts.n_moved, 1, "{counts:?}");
-        assert_eq!(counts.n_modified, 4, "{counts:?}");
+        assert_eq!(counts.n_moved, 0, "{counts:?}");
+        // Picked: three written word changes (A/1; A/2 with A/26 bridged, in one point; A/5) and eight
+        // `national and local` changes, each in its own element.
+        assert_eq!(counts.n_modified, 11, "{counts:?}");
         assert_eq!(demonstration.meta().version, "Rev.1");
     }
 }

@@ -176,3 +176,19 @@ pub async fn load(store: &Store) -> Result<(), DemoError> {
     }
     Ok(())
 }
+
+/// The party ids of the cities accredited to the migration track as participants, in the order they asked
+/// (Atlanta first): the cities that table amendments in the demonstration.
+///
+/// # Errors
+/// [`DemoError::Store`] when the store fails.
+pub async fn participant_cities(store: &Store) -> Result<Vec<String>, DemoError> {
+    let mut found = Vec::new();
+    for city in asking_cities() {
+        let party = store.party_for_city(city.geonames_id).await?;
+        if store.accreditation(TRACK_ID, &party.party_id).await?.status == accord_store::Status::Participant {
+            found.push(party.party_id);
+        }
+    }
+    Ok(found)
+}
