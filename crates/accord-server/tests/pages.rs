@@ -124,13 +124,13 @@ test_on_both_databases! {
 
         assert_accessible(path, &html);
         assert!(html.contains(INSERTED_WORDS) && html.contains(DELETED_WORDS), "marked insertions and deletions");
-        assert!(html.contains("1 inserted, 1 deleted, 4 modified, 1 moved"), "the counts");
+        assert!(html.contains("1 inserted, 1 deleted, 11 modified, 0 moved"), "the counts");
         assert!(html.contains("class=\"demo\""), "an invented revision is compared");
         assert!(html.contains("designed and run with municipalities"));
         let full = app.get_html("/drafts/gcm/redline?from=0&to=1&view=full").await;
         assert!(full.len() > html.len(), "the full view shows unchanged text too");
         let default = app.get_html("/drafts/gcm/redline").await;
-        assert!(default.contains("1 inserted, 1 deleted, 4 modified, 1 moved"), "the last two by default");
+        assert!(default.contains("1 inserted, 1 deleted, 11 modified, 0 moved"), "the last two by default");
     }
 
     async fn the_redline_of_a_revision_with_itself_shows_no_change(store) {
