@@ -23,6 +23,8 @@ pub mod gcm;
 pub mod markdown;
 pub mod model;
 pub mod redline;
+#[doc(hidden)]
+pub mod synthetic;
 
 pub use eid::{EId, EIdError};
 pub use model::{Block, Document, EditError, Meta, Node, Unit};
