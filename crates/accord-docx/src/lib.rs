@@ -1,4 +1,5 @@
-//! Word (DOCX) files of a revision and of a redline, with real tracked changes (`w:ins`, `w:del`).
+//! Word (DOCX) files of a revision, of a redline and of a compilation, with real tracked changes (`w:ins`,
+//! `w:del`).
 //!
 //! - [`revision_docx`]: one revision as a Word file: its title, a heading per section and objective, the
 //!   numbered paragraphs and lettered actions with their numbers.
@@ -6,22 +7,28 @@
 //!   `w:ins` run and every deleted word in a `w:del` run (`w:delText`), each signed with an author and a
 //!   date, and change tracking switched on (`w:trackRevisions` in `word/settings.xml`), so that Word shows
 //!   the changes for review and can accept or reject them one by one.
+//! - [`compilation_docx`]: the compilation text of a round ([`accord_text::compilation::Compilation`]): the
+//!   revision with each proposal as a tracked change whose author is its sponsor, and a Word comment on it
+//!   naming its amendments and parties.
 //!
-//! Both lay the document out the same way, from the redline's entries: a node with a heading becomes a
-//! heading paragraph (`Heading1` … `Heading3` by how many headed elements hold it), a node without one becomes
-//! body paragraphs, its number first and indented by how deeply it sits under the closest heading.
+//! All lay the document out the same way (module `layout`): a node with a heading becomes a heading
+//! paragraph (`Heading1` … `Heading3` by how many headed elements hold it), a node without one becomes body
+//! paragraphs, its number first and indented by how deeply it sits under the closest heading.
 //!
-//! Pure: it takes documents, a redline, an author and a date, and returns the file's bytes; it opens no
-//! file and reads no clock.
+//! Pure: it takes documents, a redline or a compilation, authors and dates, and returns the file's bytes; it
+//! opens no file and reads no clock.
 #![deny(missing_docs)]
+
+mod compilation;
+mod layout;
+
+pub use compilation::{compilation_docx, CompilationTitle};
 
 use accord_text::akn::Inline;
 use accord_text::redline::{self, Change, Entry, Presence, Redline};
-use accord_text::Document;
-use docx_rs::{
-    AlignmentType, Delete, Docx, Insert, Paragraph, Run, RunFonts, SpecialIndentType, Style, StyleType,
-};
-use std::io::{Cursor, Read, Write};
+use accord_text::{Document, EId, Meta};
+use docx_rs::{Docx, Paragraph, Run};
+use layout::{Item, ItemBlock, Piece, Tracked, Tracking};
 
 /// Why a Word file could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -36,11 +43,20 @@ pub enum DocxError {
     #[error("expected `word/settings.xml` with a `w:settings` element in the package, found {0}")]
     Settings(String),
     /// The date could not be written as ISO 8601.
-    #[error("could not write the revision date as ISO 8601: {0}")]
+    #[error("could not write the date as ISO 8601: {0}")]
     Date(#[from] time::error::Format),
     /// Reading or writing the in-memory package failed.
     #[error("could not read or write the in-memory package: {0}")]
     Io(#[from] std::io::Error),
+    /// The compilation was made of another revision than the one given: an element of the compilation is
+    /// not in it, or its text differs.
+    #[error("eId `{eid}`: expected the revision the compilation was made of, found {found}")]
+    NotTheRevision {
+        /// The element of the compilation.
+        eid: EId,
+        /// What the revision holds instead: `no such element`, or `other text`.
+        found: &'static str,
+    },
 }
 
 /// One revision as a Word file (the bytes of a `.docx`).
@@ -49,8 +65,9 @@ pub enum DocxError {
 /// [`DocxError::Package`] when docx-rs cannot write the package.
 pub fn revision_docx(document: &Document) -> Result<Vec<u8>, DocxError> {
     let unchanged = redline::redline(document, document);
-    let docx = layout(document, &unchanged, None);
-    pack(docx)
+    let docx = title_paragraphs(layout::styled_docx(), document.meta());
+    let items = unchanged.entries().iter().map(|entry| entry_item(entry, document.meta(), None));
+    layout::pack(layout::lay_out(docx, items))
 }
 
 /// The redline from `old` to `new` as a Word file with tracked changes: the new revision, inserted words as
@@ -74,350 +91,89 @@ pub fn redline_docx(
     // The redline holds the deleted text; `old` is part of the signature so that callers pass the pair the
     // redline was made from, as `accord_text::redline::to_akn` does.
     let _ = old;
-    let date = date
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .expect("0 is a valid nanosecond")
-        .format(&time::format_description::well_known::Rfc3339)?;
-    let tracking = Tracking { author: author.to_owned(), date };
-    let docx = layout(new, redline, Some(&tracking));
-    let bytes = pack(docx)?;
-    switch_tracking_on(&bytes)
+    let tracking = Tracking { author: author.to_owned(), date: layout::word_date(date)? };
+    let docx = title_paragraphs(layout::styled_docx(), new.meta());
+    let items = redline.entries().iter().map(|entry| entry_item(entry, new.meta(), Some(&tracking)));
+    let bytes = layout::pack(layout::lay_out(docx, items))?;
+    layout::switch_tracking_on(&bytes)
 }
 
-/// Who made the tracked changes, and when (ISO 8601, UTC).
-struct Tracking {
-    author: String,
-    date: String,
-}
-
-/// Twips (1/20 point) per indentation step.
-const INDENT_STEP_TWIPS: i32 = 567;
-
-/// Half-points: docx-rs sizes are in half-points, as `w:sz` is.
-const BODY_SIZE_HALF_POINTS: usize = 22;
-
-fn styles(docx: Docx) -> Docx {
-    let heading = |level: usize, size: usize| {
-        Style::new(format!("Heading{level}"), StyleType::Paragraph)
-            .name(format!("heading {level}"))
-            .based_on("Normal")
-            .next("Normal")
-            .size(size)
-            .bold()
-            .color("1F3864")
-            .outline_lvl(level - 1)
-    };
-    docx.default_fonts(RunFonts::new().ascii("Calibri").hi_ansi("Calibri").east_asia("Calibri").cs("Calibri"))
-        .default_size(BODY_SIZE_HALF_POINTS)
-        .default_spacing(120)
-        .add_style(Style::new("Normal", StyleType::Paragraph).name("Normal"))
-        .add_style(
-            Style::new("Title", StyleType::Paragraph)
-                .name("Title")
-                .based_on("Normal")
-                .next("Normal")
-                .size(40)
-                .bold()
-                .align(AlignmentType::Center),
-        )
-        .add_style(
-            Style::new("Subtitle", StyleType::Paragraph)
-                .name("Subtitle")
-                .based_on("Normal")
-                .next("Normal")
-                .size(24)
-                .italic()
-                .align(AlignmentType::Center),
-        )
-        .add_style(
-            Style::new("CrossHeading", StyleType::Paragraph)
-                .name("Cross heading")
-                .based_on("Normal")
-                .next("Normal")
-                .bold()
-                .italic(),
-        )
-        .add_style(heading(1, 32))
-        .add_style(heading(2, 28))
-        .add_style(heading(3, 24))
-}
-
-/// The Word document of `document`'s metadata and `redline`'s entries, with changes tracked when `tracking`
-/// is given (without it, every segment is expected to be plain text).
-fn layout(document: &Document, redline: &Redline, tracking: Option<&Tracking>) -> Docx {
-    let meta = document.meta();
-    let mut docx = styles(Docx::new());
-    docx = docx.add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(&meta.title)));
+/// The title (the document's title) and subtitle (symbol, version and date) of a revision's file.
+fn title_paragraphs(docx: Docx, meta: &Meta) -> Docx {
     let subtitle: Vec<&str> = [meta.source_symbol.as_deref(), Some(meta.version.as_str())]
         .into_iter()
         .flatten()
         .filter(|piece| !piece.is_empty())
         .collect();
     let subtitle = format!("{} ({})", subtitle.join(", "), meta.expression_date);
-    docx = docx.add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(subtitle)));
-
-    // The entries that hold the current one, outermost first, with the paragraphs of their blocks that
-    // stand after some of their children (a crossHeading between two actions, a wrap-up).
-    let mut open: Vec<Open> = Vec::new();
-    for entry in redline.entries() {
-        while open.last().is_some_and(|holder| holder.depth >= entry.depth) {
-            let closed = open.pop().expect("the loop condition saw it");
-            docx =
-                closed.pending.into_iter().fold(docx, |docx, (_, paragraph)| docx.add_paragraph(paragraph));
-        }
-        if let Some(parent) = open.last_mut() {
-            let n_before = parent.n_children_seen;
-            while parent.pending.first().is_some_and(|(after, _)| *after <= n_before) {
-                docx = docx.add_paragraph(parent.pending.remove(0).1);
-            }
-            parent.n_children_seen += 1;
-        }
-        let has_heading = !entry.heading.is_empty();
-        let n_headed_above = open.iter().filter(|holder| holder.has_heading).count();
-        // Plain (not headed) holders below the document part: a point inside a paragraph is one step in.
-        let n_plain_above = open
-            .iter()
-            .filter(|holder| holder.depth > 0)
-            .rev()
-            .take_while(|holder| !holder.has_heading)
-            .count();
-        // The title and symbol are already shown above; a preface that repeats them is not shown twice.
-        let without_title;
-        let shown = if entry.depth == 0 {
-            let repeats_title = |block: &redline::BlockChange| {
-                let text = redline::new_side(&block.segments);
-                text == meta.title || Some(text.as_str()) == meta.source_symbol.as_deref()
-            };
-            let mut filtered = entry.clone();
-            filtered.blocks.retain(|block| !repeats_title(block));
-            without_title = filtered;
-            &without_title
-        } else {
-            entry
-        };
-        let layout = Layout { has_heading, n_headed_above, n_plain_above };
-        let (now, pending) = entry_paragraphs(shown, &layout, tracking);
-        docx = now.into_iter().fold(docx, Docx::add_paragraph);
-        open.push(Open { depth: entry.depth, has_heading, n_children_seen: 0, pending });
-    }
-    while let Some(closed) = open.pop() {
-        docx = closed.pending.into_iter().fold(docx, |docx, (_, paragraph)| docx.add_paragraph(paragraph));
-    }
-    docx
+    docx.add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(&meta.title)))
+        .add_paragraph(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(subtitle)))
 }
 
-/// An entry whose children are being laid out.
-struct Open {
-    depth: usize,
-    has_heading: bool,
-    n_children_seen: usize,
-    /// Paragraphs to add once this many children are laid out, in order.
-    pending: Vec<(usize, Paragraph)>,
+/// True for a text that the title paragraphs show already: the title or the symbol. A preface that repeats
+/// them is not shown twice.
+fn repeats_title(meta: &Meta, text: &str) -> bool {
+    text == meta.title || Some(text) == meta.source_symbol.as_deref()
 }
 
-/// Where an entry sits, for its styles and indentation.
-struct Layout {
-    has_heading: bool,
-    n_headed_above: usize,
-    n_plain_above: usize,
-}
-
-/// The paragraphs of one entry: a heading paragraph (number and heading) when it has a heading, then one
-/// paragraph per own block, the first led by the number when there was no heading to carry it. Gives the
-/// paragraphs to add now, and those that stand after some of the entry's children with their count.
-fn entry_paragraphs(
-    entry: &Entry,
-    layout: &Layout,
-    tracking: Option<&Tracking>,
-) -> (Vec<Paragraph>, Vec<(usize, Paragraph)>) {
-    let whole_mark = |paragraph: Paragraph| mark_paragraph(paragraph, entry_presence(entry), tracking);
-    let mut now = Vec::new();
-    let mut pending = Vec::new();
-    let mut num_pending = !entry.num.is_empty();
-    if layout.has_heading {
-        let level = (layout.n_headed_above + 1).min(3);
-        let mut paragraph = Paragraph::new().style(&format!("Heading{level}"));
-        if num_pending {
-            paragraph = add_segments(paragraph, &entry.num, tracking, false);
-            paragraph = paragraph.add_run(Run::new().add_text(": "));
-            num_pending = false;
-        }
-        paragraph = add_segments(paragraph, &entry.heading, tracking, false);
-        if !entry.subheading.is_empty() {
-            paragraph = paragraph.add_run(Run::new().add_text(" – "));
-            paragraph = add_segments(paragraph, &entry.subheading, tracking, false);
-        }
-        now.push(whole_mark(paragraph));
-    }
-    let indent_twips =
-        INDENT_STEP_TWIPS * i32::try_from(layout.n_plain_above).unwrap_or(i32::MAX / INDENT_STEP_TWIPS);
-    if num_pending && entry.blocks.first().is_none_or(|block| block.after_n_children > 0) {
-        // A numbered element without text of its own before its children: the number alone.
-        let paragraph = Paragraph::new().style("Normal").indent(Some(indent_twips), None, None, None);
-        now.push(whole_mark(add_segments(paragraph, &entry.num, tracking, true)));
-        num_pending = false;
-    }
-    for block in &entry.blocks {
-        let style = if block.element == "crossHeading" { "CrossHeading" } else { "Normal" };
-        let mut paragraph = Paragraph::new().style(style);
-        if num_pending {
-            paragraph = paragraph.indent(
-                Some(indent_twips + INDENT_STEP_TWIPS),
-                Some(SpecialIndentType::Hanging(INDENT_STEP_TWIPS)),
-                None,
-                None,
-            );
-            paragraph = add_segments(paragraph, &entry.num, tracking, true);
-            paragraph = paragraph.add_run(Run::new().add_tab());
-            num_pending = false;
-        } else {
-            paragraph = paragraph.indent(Some(indent_twips + INDENT_STEP_TWIPS), None, None, None);
-        }
-        paragraph = add_segments(paragraph, &block.segments, tracking, false);
-        let presence = match (entry.change, block.presence) {
-            (Change::Modified | Change::Unchanged, presence) => presence,
-            _ => entry_presence(entry),
-        };
-        let paragraph = mark_paragraph(paragraph, presence, tracking);
-        if block.after_n_children == 0 {
-            now.push(paragraph);
-        } else {
-            pending.push((block.after_n_children, paragraph));
-        }
-    }
-    (now, pending)
-}
-
-fn entry_presence(entry: &Entry) -> Presence {
-    match entry.change {
+/// The item of a redline entry: its segments as plain words, or, with `tracking`, inserted and deleted
+/// words by it, and whole inserted or deleted elements and blocks as such. Without tracking the text reads
+/// as in the new revision.
+fn entry_item<'t>(entry: &Entry, meta: &Meta, tracking: Option<&'t Tracking>) -> Item<'t> {
+    let presence_mark = |presence: Presence| match (presence, tracking) {
+        (Presence::NewOnly, Some(tracking)) => Tracked::Inserted(tracking),
+        (Presence::OldOnly, Some(tracking)) => Tracked::Deleted(tracking),
+        _ => Tracked::No,
+    };
+    let entry_presence = match entry.change {
         Change::Inserted => Presence::NewOnly,
         Change::Deleted => Presence::OldOnly,
         Change::Modified | Change::Unchanged => Presence::Both,
-    }
-}
-
-/// Marks the paragraph mark itself inserted or deleted, so that accepting the change adds or removes the
-/// whole paragraph, not only its words.
-fn mark_paragraph(paragraph: Paragraph, presence: Presence, tracking: Option<&Tracking>) -> Paragraph {
-    match (presence, tracking) {
-        (Presence::NewOnly, Some(tracking)) => paragraph.insert(&tracking.author, &tracking.date),
-        (Presence::OldOnly, Some(tracking)) => paragraph.delete(&tracking.author, &tracking.date),
-        _ => paragraph,
-    }
-}
-
-fn add_segments(
-    mut paragraph: Paragraph,
-    segments: &[Inline],
-    tracking: Option<&Tracking>,
-    bold: bool,
-) -> Paragraph {
-    let run = |text: &str| {
-        let run = Run::new().add_text(text);
-        if bold {
-            run.bold()
-        } else {
-            run
-        }
     };
-    for segment in segments {
-        paragraph = match (segment, tracking) {
-            (Inline::Text(text), _) => paragraph.add_run(run(text)),
+    let pieces = |segments: &[Inline]| inline_pieces(segments, tracking);
+    let blocks = entry
+        .blocks
+        .iter()
+        .filter(|block| entry.depth > 0 || !repeats_title(meta, &redline::new_side(&block.segments)))
+        .map(|block| {
+            let presence = match entry.change {
+                Change::Modified | Change::Unchanged => block.presence,
+                Change::Inserted | Change::Deleted => entry_presence,
+            };
+            ItemBlock {
+                element: block.element.clone(),
+                after_n_children: block.after_n_children,
+                pieces: pieces(&block.segments),
+                mark: presence_mark(presence),
+            }
+        })
+        .collect();
+    Item {
+        depth: entry.depth,
+        counts_as_child: true,
+        num: pieces(&entry.num),
+        heading: pieces(&entry.heading),
+        subheading: pieces(&entry.subheading),
+        blocks,
+        mark: presence_mark(entry_presence),
+        comments: Vec::new(),
+    }
+}
+
+/// Segments as pieces: inserted and deleted words tracked by `tracking`; without it, the new side's words.
+fn inline_pieces<'t>(segments: &[Inline], tracking: Option<&'t Tracking>) -> Vec<Piece<'t>> {
+    segments
+        .iter()
+        .filter_map(|segment| match (segment, tracking) {
+            (Inline::Text(text), _) => Some(Piece::words(text.clone(), Tracked::No)),
             (Inline::Ins(text), Some(tracking)) => {
-                paragraph.add_insert(Insert::new(run(text)).author(&tracking.author).date(&tracking.date))
+                Some(Piece::words(text.clone(), Tracked::Inserted(tracking)))
             }
             (Inline::Del(text), Some(tracking)) => {
-                let deleted = Run::new().add_delete_text(text);
-                let deleted = if bold { deleted.bold() } else { deleted };
-                paragraph
-                    .add_delete(Delete::new().add_run(deleted).author(&tracking.author).date(&tracking.date))
+                Some(Piece::words(text.clone(), Tracked::Deleted(tracking)))
             }
-            // Without tracking the text is shown as it reads in the new revision.
-            (Inline::Ins(text), None) => paragraph.add_run(run(text)),
-            (Inline::Del(_), None) => paragraph,
-        };
-    }
-    paragraph
-}
-
-fn pack(docx: Docx) -> Result<Vec<u8>, DocxError> {
-    let mut bytes = Cursor::new(Vec::new());
-    docx.build().pack(&mut bytes).map_err(|error| DocxError::Package(error.to_string()))?;
-    Ok(bytes.into_inner())
-}
-
-/// Copies the package, adding `<w:trackRevisions/>` to `word/settings.xml`. docx-rs has no setting for it.
-///
-/// The schema (ECMA-376 Part 1, 17.15.1.78, `CT_Settings`) wants `trackRevisions` after `zoom` and before
-/// `defaultTabStop`; docx-rs writes `defaultTabStop` first, so it is moved behind `trackRevisions`.
-fn switch_tracking_on(package: &[u8]) -> Result<Vec<u8>, DocxError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(package))?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let mut found_settings = false;
-    for file_idx in 0..archive.len() {
-        let mut file = archive.by_index(file_idx)?;
-        let name = file.name().to_owned();
-        let options = zip::write::SimpleFileOptions::default().compression_method(file.compression());
-        let mut content = Vec::new();
-        file.read_to_end(&mut content)?;
-        if name == "word/settings.xml" {
-            found_settings = true;
-            let settings = String::from_utf8(content)
-                .map_err(|_| DocxError::Settings("word/settings.xml that is not UTF-8".to_owned()))?;
-            content = track_revisions(&settings)?.into_bytes();
-        }
-        out.start_file(name, options)?;
-        out.write_all(&content)?;
-    }
-    if !found_settings {
-        return Err(DocxError::Settings("no word/settings.xml".to_owned()));
-    }
-    Ok(out.finish()?.into_inner())
-}
-
-fn track_revisions(settings: &str) -> Result<String, DocxError> {
-    let open_start = settings
-        .find("<w:settings")
-        .ok_or_else(|| DocxError::Settings("no `<w:settings` start tag".to_owned()))?;
-    let open_end = settings[open_start..]
-        .find('>')
-        .map(|offset| open_start + offset + 1)
-        .ok_or_else(|| DocxError::Settings("an unclosed `<w:settings` start tag".to_owned()))?;
-    let mut head = settings[..open_end].to_owned();
-    let mut rest = settings[open_end..].to_owned();
-    let mut tab_stop = String::new();
-    if rest.starts_with("<w:defaultTabStop") {
-        let end = rest.find("/>").map(|offset| offset + 2).ok_or_else(|| {
-            DocxError::Settings("a `w:defaultTabStop` element that is not self-closing".to_owned())
-        })?;
-        tab_stop = rest[..end].to_owned();
-        rest = rest[end..].to_owned();
-    }
-    let after_zoom = if rest.starts_with("<w:zoom") {
-        rest.find("/>")
-            .map(|offset| offset + 2)
-            .ok_or_else(|| DocxError::Settings("a `w:zoom` element that is not self-closing".to_owned()))?
-    } else {
-        0
-    };
-    head.push_str(&rest[..after_zoom]);
-    head.push_str("<w:trackRevisions/>");
-    head.push_str(&tab_stop);
-    head.push_str(&rest[after_zoom..]);
-    Ok(head)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn track_revisions_goes_after_zoom_and_before_the_tab_stop() {
-        let settings = r#"<?xml version="1.0"?><w:settings xmlns:w="x"><w:defaultTabStop w:val="840" /><w:zoom w:percent="100" /><w:compat /></w:settings>"#;
-        assert_eq!(
-            track_revisions(settings).unwrap(),
-            r#"<?xml version="1.0"?><w:settings xmlns:w="x"><w:zoom w:percent="100" /><w:trackRevisions/><w:defaultTabStop w:val="840" /><w:compat /></w:settings>"#
-        );
-    }
+            (Inline::Ins(text), None) => Some(Piece::words(text.clone(), Tracked::No)),
+            (Inline::Del(_), None) => None,
+        })
+        .collect()
 }
