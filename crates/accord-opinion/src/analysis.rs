@@ -139,7 +139,7 @@ impl GivenClustering {
 /// Pol.is's `in-conv` on a cold start (`conversation.clj`, `:in-conv`): participants with at least
 /// `min(min_votes_in_conv, n_statements)` votes; when fewer than `greedy_in_conv`, the top voters
 /// fill up to that count (ties in Clojure map order). Returned in Clojure set order.
-fn in_conv(conversation: &Conversation, settings: &CheckedSettings) -> Vec<ParticipantId> {
+pub(crate) fn in_conv(conversation: &Conversation, settings: &CheckedSettings) -> Vec<ParticipantId> {
     let settings = settings.get();
     let counts = conversation.vote_counts();
     let threshold = settings.min_votes_in_conv.min(conversation.statements().len());
@@ -176,12 +176,15 @@ pub fn analyze_continuing(
     settings: &CheckedSettings,
     previous: Option<&GroupKSmoother>,
 ) -> Analysis {
-    let pca = pca(conversation, settings.get().pca_iters);
+    let pca = pca(conversation, settings.get().pca_iters, None);
     let positions = project_participants(conversation, &pca);
     let in_conv = in_conv(conversation, settings);
-    let row_of = row_index(conversation);
-    let in_conv_positions: Vec<[f64; 2]> = in_conv.iter().map(|p| positions[row_of[p]]).collect();
-    let base = base_clusters(&in_conv, &in_conv_positions, settings.get().base_k, settings.get().base_iters);
+    let in_conv_positions: Vec<[f64; 2]> = in_conv
+        .iter()
+        .map(|&p| positions[conversation.participant_index(p).expect("in_conv holds participants")])
+        .collect();
+    let base =
+        base_clusters(&in_conv, &in_conv_positions, settings.get().base_k, settings.get().base_iters, None);
     let settings = settings.get();
     let (groups, silhouettes, smoother) =
         group_clusters(&base, settings.max_group_k, settings.group_iters, previous, settings.group_k_buffer);
@@ -202,9 +205,10 @@ pub fn analyze_with_groups(
     settings: &CheckedSettings,
     given: &GivenClustering,
 ) -> Result<Analysis, GivenClusteringError> {
-    let row_of = row_index(conversation);
     for base in &given.base_clusters {
-        if let Some(&participant) = base.members.iter().find(|p| !row_of.contains_key(p)) {
+        if let Some(&participant) =
+            base.members.iter().find(|&&p| conversation.participant_index(p).is_none())
+        {
             return Err(GivenClusteringError::UnknownParticipant { base_cluster: base.id, participant });
         }
     }
@@ -214,7 +218,7 @@ pub fn analyze_with_groups(
             return Err(GivenClusteringError::UnknownBaseCluster { group: group.id, base_cluster });
         }
     }
-    let pca = pca(conversation, settings.get().pca_iters);
+    let pca = pca(conversation, settings.get().pca_iters, None);
     let positions = project_participants(conversation, &pca);
     let in_conv = in_conv(conversation, settings);
     let mut base = given.base_clusters.clone();
@@ -224,12 +228,8 @@ pub fn analyze_with_groups(
     Ok(downstream(conversation, pca, positions, in_conv, base, groups, Vec::new()))
 }
 
-fn row_index(conversation: &Conversation) -> BTreeMap<ParticipantId, usize> {
-    conversation.participants().iter().enumerate().map(|(i, &p)| (p, i)).collect()
-}
-
 /// Everything after the clustering.
-fn downstream(
+pub(crate) fn downstream(
     conversation: &Conversation,
     pca: Pca,
     positions: Vec<[f64; 2]>,
@@ -238,25 +238,36 @@ fn downstream(
     groups: Vec<GroupCluster>,
     group_k_silhouettes: Vec<(usize, f64)>,
 ) -> Analysis {
-    let row_of = row_index(conversation);
     let tids = conversation.statements().to_vec();
     let n_statements = tids.len();
-    let count = |rows: &mut dyn Iterator<Item = usize>, s: usize| {
-        rows.fold(VoteCounts::default(), |mut c, row| {
-            // votes-base reads the raw matrix: moderated-out columns keep their votes.
-            if let Some(v) = conversation.vote(row, s) {
+    // Counts per base cluster and statement, flat: base_counts[b * n_statements + s]. votes-base
+    // reads the raw matrix: moderated-out columns keep their votes.
+    let mut base_of_row = vec![usize::MAX; conversation.participants().len()];
+    for (b, cluster) in base.iter().enumerate() {
+        for &participant in &cluster.members {
+            if let Some(row) = conversation.participant_index(participant) {
+                base_of_row[row] = b;
+            }
+        }
+    }
+    let mut base_counts = vec![VoteCounts::default(); base.len() * n_statements];
+    let mut all_counts = vec![VoteCounts::default(); n_statements];
+    for (row, &b) in base_of_row.iter().enumerate() {
+        let (columns, values) = conversation.row_votes(row);
+        for (&s, &v) in columns.iter().zip(values) {
+            let s = s as usize;
+            let add = |c: &mut VoteCounts| {
                 c.seen += 1;
                 c.agree += u64::from(v == -1);
                 c.disagree += u64::from(v == 1);
+            };
+            add(&mut all_counts[s]);
+            if b != usize::MAX {
+                add(&mut base_counts[b * n_statements + s]);
             }
-            c
-        })
-    };
-    // base_counts[b][s]
-    let base_counts: Vec<Vec<VoteCounts>> = base
-        .iter()
-        .map(|b| (0..n_statements).map(|s| count(&mut b.members.iter().map(|p| row_of[p]), s)).collect())
-        .collect();
+        }
+    }
+    let base_counts: Vec<&[VoteCounts]> = base_counts.chunks(n_statements.max(1)).collect();
     let votes_base = tids
         .iter()
         .enumerate()
@@ -308,9 +319,7 @@ fn downstream(
         group_counts.iter().map(|counts| counts.iter().map(as_counts).collect()).collect();
     let repness =
         groups.iter().map(|g| g.id).zip(select_rep_comments(&tids, &repness_counts, &mod_out)).collect();
-    let all_counts: Vec<Counts> = (0..n_statements)
-        .map(|s| as_counts(&count(&mut (0..conversation.participants().len()), s)))
-        .collect();
+    let all_counts: Vec<Counts> = all_counts.iter().map(as_counts).collect();
     let consensus = select_consensus(&tids, &all_counts, &mod_out);
     let group_aware_consensus = if groups.is_empty() {
         BTreeMap::new()

@@ -5,6 +5,8 @@
 //! `:base-clusters`, `:group-clusterings` and `:group-k-smoother` steps of `conversation.clj`.
 //! Deterministic: initial centers are the first k distinct points in the order given.
 
+use rayon::prelude::*;
+
 use crate::conversation::ParticipantId;
 
 /// A base cluster: a small cluster of participants (Pol.is clusters participants into up to 100 of
@@ -43,18 +45,6 @@ fn distance(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
 
-/// `clusters.clj`, `weighted-mean`: `Σ wᵢ xᵢ / Σ wᵢ`, or the plain mean without weights.
-fn weighted_mean(points: &[[f64; 2]], members: &[usize], weights: Option<&[f64]>) -> [f64; 2] {
-    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
-    let total: f64 = members.iter().map(|&i| weight(i)).sum();
-    let mut center = [0.0, 0.0];
-    for &i in members {
-        center[0] += weight(i) * points[i][0];
-        center[1] += weight(i) * points[i][1];
-    }
-    [center[0] / total, center[1] / total]
-}
-
 /// `clusters.clj`, `same-clustering?`: the sorted centers are pairwise within 0.01.
 fn same_clustering(a: &[Cluster], b: &[Cluster]) -> bool {
     let sorted = |clusters: &[Cluster]| {
@@ -65,11 +55,30 @@ fn same_clustering(a: &[Cluster], b: &[Cluster]) -> bool {
     sorted(a).into_iter().zip(sorted(b)).all(|(x, y)| distance(x, y) < 0.01)
 }
 
+/// Squared distance, the quantity compared when assigning points.
+fn squared_distance(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
+}
+
+/// Relative safety margin on the bounds of [`kmeans`], far above their rounding error.
+const BOUND_MARGIN: f64 = 1e-9;
+
+/// Points are assigned in parallel blocks of this many.
+const KMEANS_BLOCK: usize = 4_096;
+
 /// k-means from a cold start (`clusters.clj`, `kmeans` without `last-clusters`): the first `k`
 /// distinct points seed clusters `0..k`; each step assigns every point to its nearest center
 /// (ties to the lowest id), drops empty clusters and moves centers to their (weighted) means;
 /// it stops when the centers move less than 0.01 or after `max_iters + 1` steps.
 /// Returns clusters sorted by id; `points` and `weights` have one entry per point.
+///
+/// The steps are Lloyd's, computed with Hamerly's bounds (G. Hamerly, "Making k-means even faster",
+/// SDM 2010): each point keeps an upper bound on the distance to its center and a lower bound on
+/// the distance to any other, moved by how far the centers move; a point whose bounds show its
+/// center is still strictly the nearest is not compared with the others. A point is otherwise
+/// compared with every center, so the assignment is Lloyd's, ties included. Nearest is by squared
+/// distance, which orders as Pol.is's distance does except where two distances round to the same
+/// square root.
 pub(crate) fn kmeans(
     points: &[[f64; 2]],
     k: usize,
@@ -85,31 +94,162 @@ pub(crate) fn kmeans(
             seeds.push(point);
         }
     }
-    let mut clusters: Vec<Cluster> = seeds
+    let clusters: Vec<Cluster> = seeds
         .into_iter()
         .enumerate()
         .map(|(id, center)| Cluster { id, members: Vec::new(), center })
         .collect();
+    lloyd(points, clusters, max_iters, weights)
+}
+
+/// k-means from the given clusters' centers (`clusters.clj`, `kmeans` with `last-clusters`, as
+/// Pol.is runs it on each update): the steps of [`kmeans`] from those centers and ids. Where fewer
+/// than `k` centers are given, the first distinct points that are not centers yet are added, with
+/// new ids.
+pub(crate) fn kmeans_from(
+    points: &[[f64; 2]],
+    last: &[([f64; 2], usize)],
+    k: usize,
+    max_iters: usize,
+    weights: Option<&[f64]>,
+) -> Vec<Cluster> {
+    let mut clusters: Vec<Cluster> =
+        last.iter().take(k).map(|&(center, id)| Cluster { id, members: Vec::new(), center }).collect();
+    let mut next_id = clusters.iter().map(|c| c.id + 1).max().unwrap_or(0);
+    for &point in points {
+        if clusters.len() >= k {
+            break;
+        }
+        if !clusters.iter().any(|c| c.center == point) {
+            clusters.push(Cluster { id: next_id, members: Vec::new(), center: point });
+            next_id += 1;
+        }
+    }
+    clusters.sort_by_key(|c| c.id);
+    lloyd(points, clusters, max_iters, weights)
+}
+
+/// The steps of [`kmeans`] from the given clusters (sorted by id).
+fn lloyd(
+    points: &[[f64; 2]],
+    mut clusters: Vec<Cluster>,
+    max_iters: usize,
+    weights: Option<&[f64]>,
+) -> Vec<Cluster> {
+    let n_points = points.len();
+    // Per point: the position of its cluster in `clusters`, and the two bounds.
+    let mut assigned = vec![0u32; n_points];
+    let mut upper = vec![f64::INFINITY; n_points];
+    let mut lower = vec![0.0f64; n_points];
     let mut iters_left = max_iters;
     loop {
-        let mut next: Vec<Cluster> =
-            clusters.iter().map(|c| Cluster { id: c.id, members: Vec::new(), center: c.center }).collect();
-        for (i, &point) in points.iter().enumerate() {
-            let mut best = 0;
-            for (j, cluster) in next.iter().enumerate().skip(1) {
-                if distance(point, cluster.center) < distance(point, next[best].center) {
-                    best = j;
+        let centers: Vec<[f64; 2]> = clusters.iter().map(|c| c.center).collect();
+        // Half the distance from each center to the nearest other one.
+        let half_gap: Vec<f64> = centers
+            .iter()
+            .enumerate()
+            .map(|(j, &c)| {
+                let nearest = centers
+                    .iter()
+                    .enumerate()
+                    .filter(|&(o, _)| o != j)
+                    .map(|(_, &o)| distance(c, o))
+                    .fold(f64::INFINITY, f64::min);
+                nearest / 2.0
+            })
+            .collect();
+        assigned
+            .par_chunks_mut(KMEANS_BLOCK)
+            .zip(upper.par_chunks_mut(KMEANS_BLOCK))
+            .zip(lower.par_chunks_mut(KMEANS_BLOCK))
+            .zip(points.par_chunks(KMEANS_BLOCK))
+            .for_each(|(((assigned, upper), lower), points)| {
+                for (i, &point) in points.iter().enumerate() {
+                    let a = assigned[i] as usize;
+                    let bound = half_gap[a].max(lower[i]) * (1.0 - BOUND_MARGIN);
+                    if upper[i] < bound {
+                        continue;
+                    }
+                    if upper[i].is_finite() {
+                        upper[i] = distance(point, centers[a]);
+                        if upper[i] < bound {
+                            continue;
+                        }
+                    }
+                    let (mut best, mut best_d2, mut second_d2) = (0usize, f64::INFINITY, f64::INFINITY);
+                    for (j, &center) in centers.iter().enumerate() {
+                        let d2 = squared_distance(point, center);
+                        if d2 < best_d2 {
+                            second_d2 = best_d2;
+                            best_d2 = d2;
+                            best = j;
+                        } else if d2 < second_d2 {
+                            second_d2 = d2;
+                        }
+                    }
+                    assigned[i] = best as u32;
+                    upper[i] = best_d2.sqrt();
+                    lower[i] = second_d2.sqrt();
                 }
-            }
-            next[best].members.push(i);
+            });
+        // New centers from sums in point order: the order weighted_mean adds a cluster's members
+        // in, so the means are the same to the last bit without building member lists.
+        let n_clusters = clusters.len();
+        let (mut sums, mut totals, mut sizes) =
+            (vec![[0.0f64; 2]; n_clusters], vec![0.0f64; n_clusters], vec![0usize; n_clusters]);
+        for (i, &a) in assigned.iter().enumerate() {
+            let (a, weight) = (a as usize, weights.map_or(1.0, |w| w[i]));
+            sums[a][0] += weight * points[i][0];
+            sums[a][1] += weight * points[i][1];
+            totals[a] += weight;
+            sizes[a] += 1;
         }
-        next.retain(|c| !c.members.is_empty());
-        for cluster in &mut next {
-            cluster.center = weighted_mean(points, &cluster.members, weights);
+        // Positions after the empty clusters are dropped.
+        let mut new_position = vec![u32::MAX; n_clusters];
+        let mut next: Vec<Cluster> = Vec::with_capacity(n_clusters);
+        for (j, cluster) in clusters.iter().enumerate() {
+            if sizes[j] > 0 {
+                new_position[j] = next.len() as u32;
+                let center = [sums[j][0] / totals[j], sums[j][1] / totals[j]];
+                next.push(Cluster { id: cluster.id, members: Vec::new(), center });
+            }
         }
         if iters_left == 0 || same_clustering(&clusters, &next) {
+            for (i, &a) in assigned.iter().enumerate() {
+                next[new_position[a as usize] as usize].members.push(i);
+            }
             return next;
         }
+        // Move the bounds by how far the centers moved. A dropped cluster only removes a
+        // candidate, so the lower bounds stay valid.
+        let moved: Vec<f64> = (0..clusters.len())
+            .map(|j| match new_position[j] {
+                u32::MAX => 0.0,
+                p => distance(clusters[j].center, next[p as usize].center),
+            })
+            .collect();
+        let (mut most, mut most_at, mut second_most) = (0.0f64, usize::MAX, 0.0f64);
+        for (j, &m) in moved.iter().enumerate() {
+            if m > most {
+                second_most = most;
+                most = m;
+                most_at = j;
+            } else if m > second_most {
+                second_most = m;
+            }
+        }
+        assigned
+            .par_chunks_mut(KMEANS_BLOCK)
+            .zip(upper.par_chunks_mut(KMEANS_BLOCK))
+            .zip(lower.par_chunks_mut(KMEANS_BLOCK))
+            .for_each(|((assigned, upper), lower)| {
+                for i in 0..assigned.len() {
+                    let a = assigned[i] as usize;
+                    upper[i] += moved[a];
+                    lower[i] -= if a == most_at { second_most } else { most };
+                    assigned[i] = new_position[a];
+                }
+            });
         clusters = next;
         iters_left -= 1;
     }
@@ -158,14 +298,23 @@ pub(crate) fn silhouette(points: &[[f64; 2]], clusters: &[Cluster]) -> f64 {
 }
 
 /// The base clusters of the given participants (`conversation.clj`, `:base-clusters`), in the
-/// order given (Pol.is's `in-conv` order seeds the clusters).
+/// order given (Pol.is's `in-conv` order seeds the clusters), from a cold start or from the last
+/// update's base clusters.
 pub(crate) fn base_clusters(
     participants: &[ParticipantId],
     positions: &[[f64; 2]],
     base_k: usize,
     base_iters: usize,
+    last: Option<&[BaseCluster]>,
 ) -> Vec<BaseCluster> {
-    kmeans(positions, base_k, base_iters, None)
+    let clusters = match last {
+        Some(last) => {
+            let last: Vec<([f64; 2], usize)> = last.iter().map(|b| (b.center, b.id)).collect();
+            kmeans_from(positions, &last, base_k, base_iters, None)
+        }
+        None => kmeans(positions, base_k, base_iters, None),
+    };
+    clusters
         .into_iter()
         .map(|c| BaseCluster {
             id: c.id,
@@ -282,5 +431,101 @@ mod tests {
         let clusters = kmeans(&points, 2, 20, None);
         let b = (10.0 + 101f64.sqrt()) / 2.0;
         assert!((silhouette(&points, &clusters) - (b - 1.0) / b).abs() < 1e-12);
+    }
+
+    /// `clusters.clj`, `weighted-mean`: `Σ wᵢ xᵢ / Σ wᵢ`, or the plain mean without weights.
+    fn weighted_mean(points: &[[f64; 2]], members: &[usize], weights: Option<&[f64]>) -> [f64; 2] {
+        let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+        let total: f64 = members.iter().map(|&i| weight(i)).sum();
+        let mut center = [0.0, 0.0];
+        for &i in members {
+            center[0] += weight(i) * points[i][0];
+            center[1] += weight(i) * points[i][1];
+        }
+        [center[0] / total, center[1] / total]
+    }
+
+    /// Plain Lloyd k-means as Pol.is writes it: every point compared with every center by
+    /// distance, ties to the lowest position, empty clusters dropped, means recomputed.
+    fn naive_kmeans(
+        points: &[[f64; 2]],
+        k: usize,
+        max_iters: usize,
+        weights: Option<&[f64]>,
+    ) -> Vec<Cluster> {
+        let mut seeds: Vec<[f64; 2]> = Vec::new();
+        for &point in points {
+            if seeds.len() < k && !seeds.contains(&point) {
+                seeds.push(point);
+            }
+        }
+        let mut clusters: Vec<Cluster> = seeds
+            .into_iter()
+            .enumerate()
+            .map(|(id, center)| Cluster { id, members: Vec::new(), center })
+            .collect();
+        let mut iters_left = max_iters;
+        loop {
+            let mut next: Vec<Cluster> = clusters
+                .iter()
+                .map(|c| Cluster { id: c.id, members: Vec::new(), center: c.center })
+                .collect();
+            for (i, &point) in points.iter().enumerate() {
+                let mut best = 0;
+                for j in 1..next.len() {
+                    if distance(point, next[j].center) < distance(point, next[best].center) {
+                        best = j;
+                    }
+                }
+                next[best].members.push(i);
+            }
+            next.retain(|c| !c.members.is_empty());
+            for cluster in &mut next {
+                cluster.center = weighted_mean(points, &cluster.members, weights);
+            }
+            if iters_left == 0 || same_clustering(&clusters, &next) {
+                return next;
+            }
+            clusters = next;
+            iters_left -= 1;
+        }
+    }
+
+    #[test]
+    fn hamerly_bounds_give_the_clusters_of_plain_lloyd() {
+        // Seeded pseudo-random points in five blobs, some repeated; and points on an integer
+        // grid, where exact ties between centers happen.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut unit = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut blobs: Vec<[f64; 2]> = (0..20_000)
+            .map(|i| {
+                let c = (i % 5) as f64;
+                [c * 3.0 + unit() * 2.5, (c * 1.7).sin() * 4.0 + unit() * 2.5]
+            })
+            .collect();
+        blobs.extend_from_within(..500);
+        let grid: Vec<[f64; 2]> = (0..900).map(|i| [(i % 30) as f64, (i / 30) as f64]).collect();
+        let weights: Vec<f64> = (0..grid.len()).map(|i| 1.0 + (i % 7) as f64).collect();
+        for (what, points, k, weights) in [
+            ("blobs, k = 100", &blobs, 100, None),
+            ("blobs, k = 3", &blobs, 3, None),
+            ("grid, k = 40", &grid, 40, None),
+            ("weighted grid, k = 5", &grid, 5, Some(weights.as_slice())),
+        ] {
+            assert_eq!(kmeans(points, k, 100, weights), naive_kmeans(points, k, 100, weights), "{what}");
+        }
+    }
+
+    #[test]
+    fn a_warm_start_from_converged_clusters_keeps_them() {
+        let points = [[0.0, 0.0], [10.0, 0.0], [0.0, 1.0], [10.0, 1.0], [0.5, 0.5]];
+        let cold = kmeans(&points, 2, 20, None);
+        let last: Vec<([f64; 2], usize)> = cold.iter().map(|c| (c.center, c.id)).collect();
+        assert_eq!(kmeans_from(&points, &last, 2, 20, None), cold);
     }
 }

@@ -1,9 +1,15 @@
 //! The validated vote matrix: one row per participant, one column per statement that has votes.
 //!
-//! Built once from vote rows ([`Conversation::new`]); everything downstream trusts it. Mirrors the
-//! `raw-rating-mat` and `rating-mat` of compdemocracy/polis `math/src/polismath/math/conversation.clj`.
+//! Built once from a vote history ([`Conversation::new`]) or from latest votes in order
+//! ([`ConversationBuilder`]); everything downstream trusts it. Mirrors the `raw-rating-mat` and
+//! `rating-mat` of compdemocracy/polis `math/src/polismath/math/conversation.clj`.
+//!
+//! The matrix is kept sparse, in compressed rows (CSR: one `u32` column index and one `i8` value
+//! per vote, 5 bytes a vote), because a conversation's participants vote on a small share of its
+//! statements: 100 M votes take 500 MB where the dense matrix of 1 M participants by 10 k
+//! statements would take 10 GB.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 /// A participant's id (Pol.is `pid`).
 pub type ParticipantId = i64;
@@ -114,7 +120,8 @@ pub enum ConversationError {
         /// The value found.
         found: i64,
     },
-    /// Two rows for the same participant, statement and time that disagree.
+    /// Two rows for the same participant and statement, both at its latest time, that disagree:
+    /// which vote is the latest cannot be told.
     #[error(
         "row {row}: participant {participant} voted {found} on statement {statement} at {modified}, \
          but row {first_row} has {first} at the same time"
@@ -151,119 +158,179 @@ pub enum ConversationError {
         /// The repeated id.
         statement: StatementId,
     },
+    /// A [`ConversationBuilder`] row that does not come after the previous one in ascending
+    /// (participant, statement) order; an equal pair is a second vote on the same statement.
+    #[error(
+        "row {row}: expected votes in ascending (participant, statement) order, one per pair, found \
+         participant {participant} on statement {statement} after participant {previous_participant} \
+         on statement {previous_statement}"
+    )]
+    OutOfOrder {
+        /// 0-based index of the row.
+        row: usize,
+        /// Its participant.
+        participant: ParticipantId,
+        /// Its statement.
+        statement: StatementId,
+        /// The previous row's participant.
+        previous_participant: ParticipantId,
+        /// The previous row's statement.
+        previous_statement: StatementId,
+    },
+    /// More statements with votes than a `u32` column index holds.
+    #[error("expected at most {max} statements with votes, found more", max = u32::MAX)]
+    TooManyStatements,
     /// No vote rows at all.
     #[error("expected at least one vote, found none")]
     Empty,
+}
+
+/// The moderation sets read from a statement list.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct StatementList {
+    /// Every listed statement, when a list was given.
+    known: Option<BTreeSet<StatementId>>,
+    mod_out: BTreeSet<StatementId>,
+    mod_in: BTreeSet<StatementId>,
+    meta: BTreeSet<StatementId>,
+}
+
+impl StatementList {
+    fn new(statements: Option<&[Statement]>) -> Result<StatementList, ConversationError> {
+        let mut list =
+            StatementList { known: statements.map(|_| BTreeSet::new()), ..StatementList::default() };
+        for (index, statement) in statements.unwrap_or(&[]).iter().enumerate() {
+            if let Some(known) = list.known.as_mut() {
+                if !known.insert(statement.id) {
+                    return Err(ConversationError::DuplicateStatement { index, statement: statement.id });
+                }
+            }
+            if statement.is_meta || statement.moderation == Moderation::Rejected {
+                list.mod_out.insert(statement.id);
+            }
+            if statement.is_meta || statement.moderation == Moderation::Accepted {
+                list.mod_in.insert(statement.id);
+            }
+            if statement.is_meta {
+                list.meta.insert(statement.id);
+            }
+        }
+        Ok(list)
+    }
+
+    fn is_known(&self, statement: StatementId) -> bool {
+        self.known.as_ref().is_none_or(|known| known.contains(&statement))
+    }
 }
 
 /// A validated conversation: the latest vote of each participant on each statement.
 ///
 /// Rows are participants in ascending id order, columns the statements that have at least one vote,
 /// in ascending id order (Pol.is `tids`). Cells hold Pol.is values (agree `-1`, disagree `1`,
-/// pass `0`) or `None` where the participant has not voted.
+/// pass `0`) or nothing where the participant has not voted; only the votes are stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conversation {
     participants: Vec<ParticipantId>,
     statements: Vec<StatementId>,
-    /// Row-major, `participants.len() * statements.len()`.
-    votes: Vec<Option<i8>>,
-    mod_out: BTreeSet<StatementId>,
+    /// Row `p`'s votes are at `row_starts[p]..row_starts[p + 1]` of `columns` and `values`;
+    /// `n_participants + 1` entries.
+    row_starts: Vec<usize>,
+    /// Column index of each vote, ascending within a row.
+    columns: Vec<u32>,
+    /// Pol.is value of each vote.
+    values: Vec<i8>,
     /// Per column, whether it is moderated out.
     mod_out_columns: Vec<bool>,
-    mod_in: BTreeSet<StatementId>,
-    meta: BTreeSet<StatementId>,
+    list: StatementList,
 }
 
 impl Conversation {
     /// Builds the conversation from a vote history, keeping the latest vote (by `modified`) per
     /// participant and statement; of rows with equal `modified` and equal vote, either is kept.
+    /// The result does not depend on the order of the rows.
     ///
     /// `statements`, when given, says which statements exist, which are moderated out
     /// (`Moderation::Rejected` or meta: Pol.is `mod-update`) and which are meta.
     ///
     /// # Errors
     ///
-    /// [`ConversationError::VoteOutOfRange`], [`ConversationError::ConflictingDuplicate`],
-    /// [`ConversationError::UnknownStatement`] (only when `statements` is given),
+    /// The error of the lowest row that breaks a rule: [`ConversationError::VoteOutOfRange`],
+    /// [`ConversationError::UnknownStatement`] (only when `statements` is given), or
+    /// [`ConversationError::ConflictingDuplicate`] when the latest votes of a participant on a
+    /// statement disagree (conflicts among superseded votes do not matter). Also
     /// [`ConversationError::DuplicateStatement`], and [`ConversationError::Empty`] for no rows.
     pub fn new(
         rows: &[VoteRow],
         sign: SignConvention,
         statements: Option<&[Statement]>,
     ) -> Result<Conversation, ConversationError> {
-        let mut known = BTreeMap::new();
-        let (mut mod_out, mut mod_in, mut meta) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
-        for (index, statement) in statements.unwrap_or(&[]).iter().enumerate() {
-            if known.insert(statement.id, *statement).is_some() {
-                return Err(ConversationError::DuplicateStatement { index, statement: statement.id });
-            }
-            if statement.is_meta || statement.moderation == Moderation::Rejected {
-                mod_out.insert(statement.id);
-            }
-            if statement.is_meta || statement.moderation == Moderation::Accepted {
-                mod_in.insert(statement.id);
-            }
-            if statement.is_meta {
-                meta.insert(statement.id);
-            }
-        }
+        let list = StatementList::new(statements)?;
         if rows.is_empty() {
             return Err(ConversationError::Empty);
         }
-        // (participant, statement) -> (row index, modified, vote)
-        let mut latest: BTreeMap<(ParticipantId, StatementId), (usize, i64, Vote)> = BTreeMap::new();
+        let mut first_error = None;
         for (row, vote_row) in rows.iter().enumerate() {
-            let vote = Vote::from_value(vote_row.vote, sign)
-                .ok_or(ConversationError::VoteOutOfRange { row, found: vote_row.vote })?;
-            if statements.is_some() && !known.contains_key(&vote_row.statement) {
-                return Err(ConversationError::UnknownStatement { row, statement: vote_row.statement });
+            if Vote::from_value(vote_row.vote, sign).is_none() {
+                first_error = Some(ConversationError::VoteOutOfRange { row, found: vote_row.vote });
+            } else if !list.is_known(vote_row.statement) {
+                first_error =
+                    Some(ConversationError::UnknownStatement { row, statement: vote_row.statement });
             }
-            let key = (vote_row.participant, vote_row.statement);
-            match latest.get(&key) {
-                Some(&(first_row, modified, first)) if modified == vote_row.modified && first != vote => {
-                    return Err(ConversationError::ConflictingDuplicate {
-                        row,
-                        first_row,
-                        participant: vote_row.participant,
-                        statement: vote_row.statement,
-                        modified,
-                        first: rows[first_row].vote,
-                        found: vote_row.vote,
-                    });
+            if first_error.is_some() {
+                break;
+            }
+        }
+        // Sorting row indices by (participant, statement, latest first, row) puts each pair's
+        // latest votes first in row order: the first is kept, and any later one at the same time
+        // with another value is a conflict.
+        let mut order: Vec<u32> =
+            (0..u32::try_from(rows.len()).expect("fewer than 2^32 vote rows")).collect();
+        let key = |&i: &u32| {
+            let r = &rows[i as usize];
+            (r.participant, r.statement, std::cmp::Reverse(r.modified), i)
+        };
+        if order.len() > 100_000 {
+            use rayon::slice::ParallelSliceMut;
+            order.par_sort_unstable_by_key(key);
+        } else {
+            order.sort_unstable_by_key(key);
+        }
+        let mut builder = ConversationBuilder::with_list(sign, list, rows.len());
+        let mut conflict: Option<ConversationError> = None;
+        let mut kept: Option<usize> = None;
+        for &i in &order {
+            let (row, vote_row) = (i as usize, &rows[i as usize]);
+            match kept.map(|k| (k, &rows[k])) {
+                Some((first_row, first))
+                    if (first.participant, first.statement) == (vote_row.participant, vote_row.statement) =>
+                {
+                    let same_time = first.modified == vote_row.modified;
+                    let earlier_conflict = conflict.as_ref().is_some_and(|c| conflict_row(c) < row);
+                    if same_time && first.vote != vote_row.vote && !earlier_conflict {
+                        conflict = Some(ConversationError::ConflictingDuplicate {
+                            row,
+                            first_row,
+                            participant: vote_row.participant,
+                            statement: vote_row.statement,
+                            modified: first.modified,
+                            first: first.vote,
+                            found: vote_row.vote,
+                        });
+                    }
                 }
-                Some(&(_, modified, _)) if modified >= vote_row.modified => {}
                 _ => {
-                    latest.insert(key, (row, vote_row.modified, vote));
+                    kept = Some(row);
+                    if first_error.is_none() {
+                        builder.push_unchecked(vote_row.participant, vote_row.statement, vote_row.vote)?;
+                    }
                 }
             }
         }
-        let participants: Vec<ParticipantId> =
-            latest.keys().map(|&(p, _)| p).collect::<BTreeSet<_>>().into_iter().collect();
-        let statement_ids: Vec<StatementId> =
-            latest.keys().map(|&(_, s)| s).collect::<BTreeSet<_>>().into_iter().collect();
-        let column_of: BTreeMap<StatementId, usize> =
-            statement_ids.iter().enumerate().map(|(i, &s)| (s, i)).collect();
-        let n_statements = statement_ids.len();
-        let mut votes = vec![None; participants.len() * n_statements];
-        let mut row_idx = 0;
-        let mut current = participants[0];
-        for (&(participant, statement), &(_, _, vote)) in &latest {
-            if participant != current {
-                row_idx += 1;
-                current = participant;
-            }
-            votes[row_idx * n_statements + column_of[&statement]] = Some(vote.polis_value());
+        let lowest = [first_error, conflict].into_iter().flatten().min_by_key(conflict_row);
+        if let Some(error) = lowest {
+            return Err(error);
         }
-        let mod_out_columns = statement_ids.iter().map(|s| mod_out.contains(s)).collect();
-        Ok(Conversation {
-            participants,
-            statements: statement_ids,
-            votes,
-            mod_out,
-            mod_out_columns,
-            mod_in,
-            meta,
-        })
+        builder.build()
     }
 
     /// Participant ids, one per row, ascending.
@@ -276,6 +343,11 @@ impl Conversation {
         &self.statements
     }
 
+    /// The number of votes, passes included.
+    pub fn n_votes(&self) -> usize {
+        self.values.len()
+    }
+
     /// The vote of row `participant_idx` on column `statement_idx` in Pol.is values, `None` if unvoted.
     ///
     /// # Panics
@@ -283,33 +355,39 @@ impl Conversation {
     /// If an index is out of range.
     pub fn vote(&self, participant_idx: usize, statement_idx: usize) -> Option<i8> {
         assert!(statement_idx < self.statements.len(), "statement index out of range");
-        self.votes[participant_idx * self.statements.len() + statement_idx]
+        let (columns, values) = self.row_votes(participant_idx);
+        let column = u32::try_from(statement_idx).ok()?;
+        columns.binary_search(&column).ok().map(|at| values[at])
     }
 
-    /// One participant's row: `n_statements` cells in column order.
-    pub fn row(&self, participant_idx: usize) -> &[Option<i8>] {
-        let n = self.statements.len();
-        &self.votes[participant_idx * n..(participant_idx + 1) * n]
+    /// One participant's votes: column indices, ascending, and their Pol.is values.
+    ///
+    /// # Panics
+    ///
+    /// If `participant_idx` is out of range.
+    pub fn row_votes(&self, participant_idx: usize) -> (&[u32], &[i8]) {
+        let range = self.row_starts[participant_idx]..self.row_starts[participant_idx + 1];
+        (&self.columns[range.clone()], &self.values[range])
     }
 
     /// Statements moderated out of the math (rejected or meta), including ones without votes.
     pub fn mod_out(&self) -> &BTreeSet<StatementId> {
-        &self.mod_out
+        &self.list.mod_out
     }
 
     /// Statements moderated in (accepted or meta), as Pol.is reports `mod-in`.
     pub fn mod_in(&self) -> &BTreeSet<StatementId> {
-        &self.mod_in
+        &self.list.mod_in
     }
 
     /// Meta statements.
     pub fn meta(&self) -> &BTreeSet<StatementId> {
-        &self.meta
+        &self.list.meta
     }
 
     /// The number of votes (passes included) per participant, in row order (Pol.is `user-vote-counts`).
     pub fn vote_counts(&self) -> Vec<usize> {
-        (0..self.participants.len()).map(|p| self.row(p).iter().flatten().count()).collect()
+        self.row_starts.windows(2).map(|w| w[1] - w[0]).collect()
     }
 
     /// Whether column `statement_idx` is moderated out.
@@ -317,13 +395,252 @@ impl Conversation {
         self.mod_out_columns[statement_idx]
     }
 
-    /// The Pol.is `rating-mat` cell: moderated-out columns read as `0` for every participant
-    /// (`named_matrix.clj`, `zero-out-columns` sets the whole column, unvoted cells included).
-    pub(crate) fn rating(&self, participant_idx: usize, statement_idx: usize) -> Option<i8> {
-        if self.is_mod_out(statement_idx) {
-            Some(0)
-        } else {
-            self.vote(participant_idx, statement_idx)
+    /// Per column, whether it is moderated out.
+    pub(crate) fn mod_out_columns(&self) -> &[bool] {
+        &self.mod_out_columns
+    }
+
+    /// The row of a participant id, if it has votes.
+    pub(crate) fn participant_index(&self, participant: ParticipantId) -> Option<usize> {
+        self.participants.binary_search(&participant).ok()
+    }
+}
+
+/// The row a conversation error names, for picking the first of several.
+fn conflict_row(error: &ConversationError) -> usize {
+    match error {
+        ConversationError::VoteOutOfRange { row, .. }
+        | ConversationError::ConflictingDuplicate { row, .. }
+        | ConversationError::UnknownStatement { row, .. }
+        | ConversationError::OutOfOrder { row, .. } => *row,
+        ConversationError::DuplicateStatement { .. }
+        | ConversationError::TooManyStatements
+        | ConversationError::Empty => 0,
+    }
+}
+
+/// Builds a [`Conversation`] from latest votes streamed in ascending (participant, statement)
+/// order, one vote per pair, as a database query ordered that way returns them. It keeps 5 bytes
+/// a vote and never holds the rows, so it suits conversations of hundreds of millions of votes,
+/// where [`Conversation::new`] would hold the whole history.
+///
+/// ```
+/// use accord_opinion::{ConversationBuilder, SignConvention};
+///
+/// let mut builder = ConversationBuilder::new(SignConvention::AgreeIsPositive, None)?;
+/// builder.push(1, 10, 1)?;
+/// builder.push(1, 11, -1)?;
+/// builder.push(2, 10, 0)?;
+/// let conversation = builder.build()?;
+/// assert_eq!(conversation.statements(), &[10, 11]);
+/// assert_eq!(conversation.vote(0, 0), Some(-1), "agree is -1 inside the math");
+/// # Ok::<(), accord_opinion::ConversationError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ConversationBuilder {
+    sign: SignConvention,
+    list: StatementList,
+    participants: Vec<ParticipantId>,
+    row_starts: Vec<usize>,
+    /// Column index in order of first appearance; remapped to ascending statement ids in `build`.
+    columns: Vec<u32>,
+    values: Vec<i8>,
+    column_of: HashMap<StatementId, u32>,
+    /// Statement ids in order of first appearance.
+    statement_ids: Vec<StatementId>,
+    previous: Option<(ParticipantId, StatementId)>,
+    n_rows: usize,
+}
+
+impl ConversationBuilder {
+    /// A builder for votes in the given sign convention, with the statement list if any (see
+    /// [`Conversation::new`]).
+    ///
+    /// # Errors
+    ///
+    /// [`ConversationError::DuplicateStatement`] when the list names a statement twice.
+    pub fn new(sign: SignConvention, statements: Option<&[Statement]>) -> Result<Self, ConversationError> {
+        Ok(ConversationBuilder::with_list(sign, StatementList::new(statements)?, 0))
+    }
+
+    fn with_list(sign: SignConvention, list: StatementList, n_votes_hint: usize) -> Self {
+        ConversationBuilder {
+            sign,
+            list,
+            participants: Vec::new(),
+            row_starts: vec![0],
+            columns: Vec::with_capacity(n_votes_hint),
+            values: Vec::with_capacity(n_votes_hint),
+            column_of: HashMap::new(),
+            statement_ids: Vec::new(),
+            previous: None,
+            n_rows: 0,
         }
+    }
+
+    /// Reserves room for `n_votes` more votes, so that the arrays grow once.
+    pub fn reserve(&mut self, n_votes: usize) {
+        self.columns.reserve(n_votes);
+        self.values.reserve(n_votes);
+    }
+
+    /// Adds one participant's latest vote on one statement, the value read in the builder's sign
+    /// convention.
+    ///
+    /// # Errors
+    ///
+    /// [`ConversationError::VoteOutOfRange`], [`ConversationError::UnknownStatement`] (only with a
+    /// statement list), [`ConversationError::OutOfOrder`] when `(participant, statement)` does not
+    /// come after the previous row's, [`ConversationError::TooManyStatements`]; `row` counts the
+    /// calls to `push`, from 0. A refused row is not added.
+    pub fn push(
+        &mut self,
+        participant: ParticipantId,
+        statement: StatementId,
+        vote: i64,
+    ) -> Result<(), ConversationError> {
+        let row = self.n_rows;
+        if Vote::from_value(vote, self.sign).is_none() {
+            return Err(ConversationError::VoteOutOfRange { row, found: vote });
+        }
+        if !self.list.is_known(statement) {
+            return Err(ConversationError::UnknownStatement { row, statement });
+        }
+        if let Some((previous_participant, previous_statement)) = self.previous {
+            if (participant, statement) <= (previous_participant, previous_statement) {
+                return Err(ConversationError::OutOfOrder {
+                    row,
+                    participant,
+                    statement,
+                    previous_participant,
+                    previous_statement,
+                });
+            }
+        }
+        self.push_unchecked(participant, statement, vote)
+    }
+
+    /// `push` for a row already checked and in order.
+    fn push_unchecked(
+        &mut self,
+        participant: ParticipantId,
+        statement: StatementId,
+        vote: i64,
+    ) -> Result<(), ConversationError> {
+        let column = match self.column_of.get(&statement) {
+            Some(&column) => column,
+            None => {
+                let column = u32::try_from(self.statement_ids.len())
+                    .map_err(|_| ConversationError::TooManyStatements)?;
+                self.column_of.insert(statement, column);
+                self.statement_ids.push(statement);
+                column
+            }
+        };
+        if self.previous.is_none_or(|(previous, _)| previous != participant) {
+            if !self.participants.is_empty() {
+                self.row_starts.push(self.columns.len());
+            }
+            self.participants.push(participant);
+        }
+        let value = Vote::from_value(vote, self.sign).map_or(0, Vote::polis_value);
+        self.columns.push(column);
+        self.values.push(value);
+        self.previous = Some((participant, statement));
+        self.n_rows += 1;
+        Ok(())
+    }
+
+    /// The conversation.
+    ///
+    /// # Errors
+    ///
+    /// [`ConversationError::Empty`] when no vote was pushed.
+    pub fn build(mut self) -> Result<Conversation, ConversationError> {
+        if self.participants.is_empty() {
+            return Err(ConversationError::Empty);
+        }
+        self.row_starts.push(self.columns.len());
+        // Columns were numbered in order of first appearance; number them by ascending id.
+        let mut by_id: Vec<u32> = (0..self.statement_ids.len() as u32).collect();
+        by_id.sort_unstable_by_key(|&c| self.statement_ids[c as usize]);
+        let mut new_column = vec![0u32; by_id.len()];
+        for (new, &old) in by_id.iter().enumerate() {
+            new_column[old as usize] = new as u32;
+        }
+        let statements: Vec<StatementId> = by_id.iter().map(|&c| self.statement_ids[c as usize]).collect();
+        for column in &mut self.columns {
+            *column = new_column[*column as usize];
+        }
+        // Within a row the statements came in ascending id order, so the new indices ascend too.
+        let mod_out_columns = statements.iter().map(|s| self.list.mod_out.contains(s)).collect();
+        Ok(Conversation {
+            participants: self.participants,
+            statements,
+            row_starts: self.row_starts,
+            columns: self.columns,
+            values: self.values,
+            mod_out_columns,
+            list: self.list,
+        })
+    }
+}
+
+impl Conversation {
+    /// Sets `participant`'s vote on `statement` to the Pol.is value `value`, adding the
+    /// participant's row or the statement's column where they are new. Used by
+    /// [`crate::Engine::vote`]; costs a shift of the votes after the cell.
+    ///
+    /// # Errors
+    ///
+    /// [`ConversationError::UnknownStatement`] when the conversation has a statement list that
+    /// lacks `statement` (`row` is then 0), [`ConversationError::TooManyStatements`].
+    pub(crate) fn set_vote(
+        &mut self,
+        participant: ParticipantId,
+        statement: StatementId,
+        value: i8,
+    ) -> Result<(), ConversationError> {
+        if !self.list.is_known(statement) {
+            return Err(ConversationError::UnknownStatement { row: 0, statement });
+        }
+        let column = match self.statements.binary_search(&statement) {
+            Ok(column) => column,
+            Err(column) => {
+                if self.statements.len() >= u32::MAX as usize {
+                    return Err(ConversationError::TooManyStatements);
+                }
+                self.statements.insert(column, statement);
+                self.mod_out_columns.insert(column, self.list.mod_out.contains(&statement));
+                for c in &mut self.columns {
+                    if *c as usize >= column {
+                        *c += 1;
+                    }
+                }
+                column
+            }
+        };
+        let row = match self.participants.binary_search(&participant) {
+            Ok(row) => row,
+            Err(row) => {
+                self.participants.insert(row, participant);
+                let start = self.row_starts[row];
+                self.row_starts.insert(row, start);
+                row
+            }
+        };
+        let (start, end) = (self.row_starts[row], self.row_starts[row + 1]);
+        let column = column as u32;
+        match self.columns[start..end].binary_search(&column) {
+            Ok(at) => self.values[start + at] = value,
+            Err(at) => {
+                self.columns.insert(start + at, column);
+                self.values.insert(start + at, value);
+                for s in &mut self.row_starts[row + 1..] {
+                    *s += 1;
+                }
+            }
+        }
+        Ok(())
     }
 }

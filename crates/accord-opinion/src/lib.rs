@@ -1,5 +1,6 @@
 //! The opinion-mapping math of Pol.is: PCA, k-means, group clustering, repness, consensus and
-//! group-informed consensus. Pure: no I/O, no clock, no randomness.
+//! group-informed consensus. Pure: no I/O, no clock, no randomness. Passes over the votes run on
+//! rayon's threads, in fixed chunks added in a fixed order, so results do not depend on the threads.
 //!
 //! Every formula follows the Pol.is math worker, compdemocracy/polis `math/src/polismath/math/`
 //! (`conversation.clj`, `pca.clj`, `clusters.clj`, `repness.clj`, `stats.clj`), and each function
@@ -8,14 +9,17 @@
 //!
 //! How the pieces connect:
 //!
-//! - [`Conversation`] is the validated vote matrix, built from [`VoteRow`]s (latest vote per
-//!   participant and statement) and, optionally, the [`Statement`] list that says which statements
-//!   are moderated out or meta. [`parse_opendata`] builds one from a Pol.is openData export.
+//! - [`Conversation`] is the validated vote matrix, kept sparse, built from [`VoteRow`]s (latest
+//!   vote per participant and statement) and, optionally, the [`Statement`] list that says which
+//!   statements are moderated out or meta; [`ConversationBuilder`] builds one from latest votes
+//!   streamed in order, for conversations too large to hold as rows. [`parse_opendata`] builds one
+//!   from a Pol.is openData export.
 //! - [`Settings`] are checked into [`CheckedSettings`] (the linfa `param_guard` pattern).
 //! - [`analyze`] runs the whole pipeline from a cold start; [`analyze_with_groups`] takes the
 //!   clustering as given, so the downstream statistics can be checked on their own;
 //!   [`analyze_continuing`] carries Pol.is's [`GroupKSmoother`] from one update to the next. All
-//!   return an [`Analysis`].
+//!   return an [`Analysis`]. [`Engine`] keeps an analysis up to date vote by vote, refreshing it
+//!   from the last one as Pol.is's math worker does, far cheaper than a new cold start.
 //!
 //! Sign convention: inside this crate, as inside Pol.is's math, agree is `-1`, disagree is `1` and
 //! pass is `0`. Exports and the Pol.is API use the opposite sign; [`SignConvention`] says which one
@@ -43,11 +47,13 @@ mod analysis;
 mod clusters;
 /// The validated vote matrix and its construction from vote rows.
 mod conversation;
+/// The analysis kept up to date vote by vote.
+mod engine;
 /// Clojure's hash-set iteration order, which Pol.is's choices depend on.
 mod hash_order;
 /// Reading Pol.is openData exports (`votes.csv`, `comments.csv`).
 mod opendata;
-/// PCA by power iteration and the sparsity-aware projection.
+/// PCA (the top eigenvectors of the centered vote matrix) and the sparsity-aware projection.
 mod pca;
 /// Representativeness of statements for groups, and consensus statements.
 mod repness;
@@ -62,9 +68,10 @@ pub use analysis::{
 };
 pub use clusters::{BaseCluster, GroupCluster, GroupKSmoother};
 pub use conversation::{
-    Conversation, ConversationError, Moderation, ParticipantId, SignConvention, Statement, StatementId, Vote,
-    VoteRow,
+    Conversation, ConversationBuilder, ConversationError, Moderation, ParticipantId, SignConvention,
+    Statement, StatementId, Vote, VoteRow,
 };
+pub use engine::Engine;
 pub use opendata::{parse_opendata, parse_participant_groups, OpendataError};
 pub use pca::Pca;
 pub use repness::{Consensus, ConsensusStatement, RepfulFor, RepresentativeStatement};

@@ -3,8 +3,6 @@
 //! Takes the files' text, never opens them. The CSV dialect is RFC 4180 (quoted fields may hold
 //! commas, doubled quotes and newlines). Export votes use agree = `1`, disagree = `-1`.
 
-use std::collections::BTreeMap;
-
 use crate::conversation::{Conversation, ConversationError, Moderation, SignConvention, Statement, VoteRow};
 
 /// Why an openData export could not be read.
@@ -41,10 +39,12 @@ pub enum OpendataError {
         found: String,
     },
     /// The votes do not make a conversation.
-    #[error("votes.csv: line {line}: {source}")]
+    #[error("votes.csv: {}{source}", place(*line, field))]
     Votes {
         /// 1-based line of the offending record (0 when the error concerns no single record).
         line: usize,
+        /// The column at fault (`vote`, `comment-id`), empty when the error concerns no single field.
+        field: &'static str,
         /// What is wrong.
         source: ConversationError,
     },
@@ -182,25 +182,37 @@ pub fn parse_opendata(votes_csv: &str, comments_csv: &str) -> Result<Conversatio
     let voter_at = column(&header, VOTES, "voter-id")?;
     let vote_at = column(&header, VOTES, "vote")?;
     let mut rows = Vec::with_capacity(vote_records.len());
-    let mut lines = BTreeMap::new();
-    for (index, record) in vote_records.iter().enumerate() {
+    let mut lines = Vec::with_capacity(vote_records.len());
+    for record in &vote_records {
         rows.push(VoteRow {
             participant: integer(record, voter_at, VOTES, "voter-id")?,
             statement: integer(record, comment_at, VOTES, "comment-id")?,
             vote: integer(record, vote_at, VOTES, "vote")?,
             modified: integer(record, timestamp_at, VOTES, "timestamp")?,
         });
-        lines.insert(index, record.0);
+        lines.push(record.0);
     }
     Conversation::new(&rows, SignConvention::AgreeIsPositive, Some(&statements)).map_err(|source| {
-        let row = match source {
+        let (row, field) = match source {
             ConversationError::VoteOutOfRange { row, .. }
-            | ConversationError::ConflictingDuplicate { row, .. }
-            | ConversationError::UnknownStatement { row, .. } => Some(row),
-            ConversationError::DuplicateStatement { .. } | ConversationError::Empty => None,
+            | ConversationError::ConflictingDuplicate { row, .. } => (Some(row), "vote"),
+            ConversationError::UnknownStatement { row, .. } => (Some(row), "comment-id"),
+            ConversationError::OutOfOrder { row, .. } => (Some(row), ""),
+            ConversationError::DuplicateStatement { .. }
+            | ConversationError::TooManyStatements
+            | ConversationError::Empty => (None, ""),
         };
-        OpendataError::Votes { line: row.and_then(|r| lines.get(&r).copied()).unwrap_or(0), source }
+        OpendataError::Votes { line: row.and_then(|r| lines.get(r).copied()).unwrap_or(0), field, source }
     })
+}
+
+/// `line N: field "F": `, or less where the line or field is unknown.
+fn place(line: usize, field: &str) -> String {
+    match (line, field) {
+        (0, _) => String::new(),
+        (line, "") => format!("line {line}: "),
+        (line, field) => format!("line {line}: field {field:?}: "),
+    }
 }
 
 /// Each clustered participant's group from an openData `participants-votes.csv` (columns
@@ -263,6 +275,9 @@ mod tests {
         let comments = "comment-id,moderated,is-meta\n0,1,false\n";
         let votes = "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,0,1,2\n";
         let error = parse_opendata(votes, comments).unwrap_err();
-        assert_eq!(error.to_string(), "votes.csv: line 3: row 1: expected a vote of -1, 0 or 1, found 2");
+        assert_eq!(
+            error.to_string(),
+            "votes.csv: line 3: field \"vote\": row 1: expected a vote of -1, 0 or 1, found 2"
+        );
     }
 }

@@ -7,10 +7,11 @@
 /// Unchecked settings; [`Settings::check`] turns them into [`CheckedSettings`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
-    /// Maximum power-iteration steps per component. Default 1000. Pol.is runs 100 per update but
-    /// starts from the previous update's components, so over a conversation's life its components
-    /// converge; a cold start needs more steps to reach the same fixed point. Iteration stops
-    /// earlier when the eigenvalue estimate stops changing.
+    /// Maximum restarts of the Lanczos eigensolver that finds the components of conversations
+    /// with more than 80 statements (fewer are decomposed densely). Default 1000, which
+    /// it never reaches in practice: it stops when both components have converged. Pol.is runs
+    /// 100 power-iteration steps per update from the previous update's components, so over a
+    /// conversation's life its components converge to the same top eigenvectors.
     pub pca_iters: usize,
     /// Number of base clusters (Pol.is `base-k`). Default 100.
     pub base_k: usize,

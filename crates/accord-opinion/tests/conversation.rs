@@ -138,3 +138,132 @@ fn the_analysis_does_not_depend_on_the_order_of_the_rows() {
         assert_eq!(analyze(&forward, &settings()), analyze(&other, &settings()), "{what} rows");
     }
 }
+
+#[test]
+fn the_same_row_twice_counts_as_one_vote() {
+    let rows = [row(0, 0, 1, 7), row(0, 0, 1, 7), row(0, 1, -1, 8)];
+    let conversation = Conversation::new(&rows, SignConvention::AgreeIsPositive, None).expect("valid");
+    assert_eq!(conversation.vote_counts(), vec![2]);
+    assert_eq!(conversation.n_votes(), 2);
+}
+
+#[test]
+fn disagreeing_votes_that_a_later_vote_supersedes_are_not_a_conflict() {
+    // Rows 0 and 1 disagree at time 7, but row 2 at time 9 is the latest, in either row order.
+    let rows = vec![row(0, 0, 1, 7), row(0, 0, -1, 7), row(0, 0, 0, 9)];
+    let mut reversed = rows.clone();
+    reversed.reverse();
+    for rows in [rows, reversed] {
+        let conversation = Conversation::new(&rows, SignConvention::AgreeIsPositive, None).expect("valid");
+        assert_eq!(conversation.vote(0, 0), Some(0));
+    }
+}
+
+#[test]
+fn of_several_bad_rows_the_first_is_named() {
+    let rows = [row(0, 0, 1, 1), row(1, 0, 1, 5), row(1, 0, -1, 5), row(2, 0, 3, 1)];
+    let error = Conversation::new(&rows, SignConvention::AgreeIsPositive, None).unwrap_err();
+    assert!(matches!(error, ConversationError::ConflictingDuplicate { row: 2, first_row: 1, .. }), "{error}");
+    let rows = [row(2, 0, 3, 1), row(1, 0, 1, 5), row(1, 0, -1, 5)];
+    let error = Conversation::new(&rows, SignConvention::AgreeIsPositive, None).unwrap_err();
+    assert_eq!(error, ConversationError::VoteOutOfRange { row: 0, found: 3 });
+}
+
+#[test]
+fn bad_opendata_votes_name_the_file_line_and_column() {
+    let comments = "comment-id,moderated,is-meta\n0,1,false\n1,1,false\n";
+    let header = "timestamp,datetime,comment-id,voter-id,vote\n";
+    let cases = [
+        ("a vote of 2", "1,x,0,0,1\n2,x,1,0,2\n", "votes.csv: line 3: field \"vote\": row 1: expected a vote of -1, 0 or 1, found 2"),
+        (
+            "an unknown statement",
+            "1,x,0,0,1\n2,x,9,0,1\n",
+            "votes.csv: line 3: field \"comment-id\": row 1: expected a statement from the statement list, found statement 9",
+        ),
+        (
+            "a conflicting duplicate",
+            "5,x,0,0,1\n5,x,0,0,-1\n",
+            "votes.csv: line 3: field \"vote\": row 1: participant 0 voted -1 on statement 0 at 5, but row 0 has 1 at the same time",
+        ),
+        ("no votes", "", "votes.csv: expected at least one vote, found none"),
+    ];
+    for (what, votes, expected) in cases {
+        let error = accord_opinion::parse_opendata(&format!("{header}{votes}"), comments).unwrap_err();
+        assert_eq!(error.to_string(), expected, "{what}");
+    }
+}
+
+#[test]
+fn the_builder_refuses_votes_out_of_order_and_builds_what_new_builds() {
+    let mut builder =
+        accord_opinion::ConversationBuilder::new(SignConvention::AgreeIsPositive, None).expect("a builder");
+    builder.push(1, 5, 1).expect("first");
+    let error = builder.push(1, 5, -1).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "row 1: expected votes in ascending (participant, statement) order, one per pair, found participant 1 on \
+         statement 5 after participant 1 on statement 5"
+    );
+    builder.push(1, 7, -1).expect("in order");
+    builder.push(3, 2, 0).expect("in order");
+    let built = builder.build().expect("a conversation");
+    let rows = [row(3, 2, 0, 0), row(1, 7, -1, 0), row(1, 5, 1, 0)];
+    assert_eq!(built, Conversation::new(&rows, SignConvention::AgreeIsPositive, None).expect("valid"));
+    assert_eq!(built.statements(), &[2, 5, 7]);
+}
+
+#[test]
+fn a_single_participant_on_a_single_statement_gives_a_finite_result() {
+    let conversation =
+        Conversation::new(&[row(4, 1, -1, 0)], SignConvention::AgreeIsPositive, None).expect("valid");
+    let analysis = analyze(&conversation, &settings());
+    assert_finite(&analysis, "one vote");
+    assert_eq!(analysis.projections[&4], [0.0, 0.0]);
+}
+
+#[test]
+fn the_engine_after_new_votes_agrees_with_a_cold_analysis_of_the_same_votes() {
+    // 60 participants in two camps on 100 statements (more than the dense-path limit).
+    let rows: Vec<VoteRow> = (0..60i64)
+        .flat_map(|p| {
+            (0..100i64).filter(move |s| (p * 7 + s * 3) % 4 != 0).map(move |s| {
+                let camp = if p % 3 == 0 { 1 } else { -1 };
+                let vote = if (s + p) % 5 == 0 {
+                    0
+                } else if s % 2 == 0 {
+                    camp
+                } else {
+                    -camp
+                };
+                row(p, s, vote, 0)
+            })
+        })
+        .collect();
+    let sign = SignConvention::AgreeIsPositive;
+    let conversation = Conversation::new(&rows, sign, None).expect("valid");
+    let mut engine = accord_opinion::Engine::new(conversation, settings(), sign);
+    let mut all_rows = rows.clone();
+    for (i, &(participant, statement, vote)) in
+        [(5, 0, -1), (60, 3, 1), (61, 4, 0), (2, 99, 1)].iter().enumerate()
+    {
+        let new = row(participant, statement, vote, 1 + i as i64);
+        engine.vote(new).expect("a valid vote");
+        all_rows.push(new);
+    }
+    let cold = analyze(&Conversation::new(&all_rows, sign, None).expect("valid"), &settings());
+    let live = engine.analysis().clone();
+    assert_eq!(live.user_vote_counts, cold.user_vote_counts);
+    assert_eq!(live.pca.center, cold.pca.center);
+    for (ours, theirs) in live.pca.comps.iter().zip(&cold.pca.comps) {
+        let worst = ours.iter().zip(theirs).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(worst < 1e-9, "components differ by {worst}");
+    }
+    for (participant, [x, y]) in &cold.projections {
+        let [a, b] = live.projections[participant];
+        assert!((a - x).abs() < 1e-9 && (b - y).abs() < 1e-9, "participant {participant}");
+    }
+    assert_eq!(
+        engine.vote(row(0, 0, 5, 9)).unwrap_err(),
+        ConversationError::VoteOutOfRange { row: 0, found: 5 }
+    );
+}
