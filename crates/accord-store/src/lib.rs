@@ -10,7 +10,9 @@
 
 pub mod account; // users, sessions, API tokens, outbox, throttling, invitations, password resets, process roles
 pub mod accreditation; // rounds, delegations, and the accreditation of parties to tracks
+pub mod consultation; // resident consultations as Pol.is runs them: statements, participants, votes, import, export
 pub mod event; // the record: the hash-chained log of every change of state
+pub mod opendata; // the Pol.is openData CSV files of a conversation, read and written (pure)
 pub mod party; // parties (states, cities, organizations), the city gazetteer, CSV import of parties
 pub mod process;
 pub mod registry; // the compiled-in registry data: UN member and observer states, GeoNames cities
@@ -22,6 +24,10 @@ pub use account::{Email, Password, ProcessRole, Token, User};
 pub use accreditation::{
     Accreditation, AccreditationError, Decision, DelegationMember, DelegationRole, Round, Standing, Status,
     Step, SupportingDocument,
+};
+pub use consultation::{
+    CastVote, Consultation, ConsultationError, ConsultationStatement, ConsultationStatus, Moderation, NewConsultation,
+    NewStatement, OpendataImport, ParticipantKey,
 };
 pub use event::{Break, Event, Verification};
 pub use party::{
@@ -75,6 +81,9 @@ pub enum StoreError {
     /// An accreditation step that does not fit where the accreditation stands.
     #[error(transparent)]
     Accreditation(#[from] accreditation::AccreditationError),
+    /// A consultation refused a change: closed, a bad field, a statement not open for votes, bad openData files.
+    #[error(transparent)]
+    Consultation(#[from] consultation::ConsultationError),
     /// A stored value is not of the expected shape (a date that does not parse, say).
     #[error("stored {field} `{value}` is malformed")]
     Malformed {
