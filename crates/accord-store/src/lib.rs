@@ -14,6 +14,7 @@ pub mod consultation; // resident consultations as Pol.is runs them: statements,
 pub mod event; // the record: the hash-chained log of every change of state
 pub mod opendata; // the Pol.is openData CSV files of a conversation, read and written (pure)
 pub mod party; // parties (states, cities, organizations), the city gazetteer, CSV import of parties
+pub mod position; // positions of parties on amendments and paragraphs, paragraph status, opinion groups of parties
 pub mod process;
 pub mod registry; // the compiled-in registry data: UN member and observer states, GeoNames cities
 pub mod revision;
@@ -32,6 +33,10 @@ pub use consultation::{
 pub use event::{Break, Event, Verification};
 pub use party::{
     ImportError, LoadRegistryError, NewParty, Party, PartyError, PartyKind, RegistryLoad, RowError,
+};
+pub use position::{
+    AmendmentSupport, NewPosition, OpinionGroups, ParagraphState, ParagraphStatus, PartyGroup, PartyGroups,
+    PartyPoint, Position, PositionChange, PositionError, PositionTarget, Stance, StanceCounts,
 };
 pub use process::{Draft, NewProcess, Process, Track};
 pub use revision::{NewRevision, Paragraph, Revision, RevisionRef, RevisionSummary};
@@ -84,6 +89,9 @@ pub enum StoreError {
     /// A consultation refused a change: closed, a bad field, a statement not open for votes, bad openData files.
     #[error(transparent)]
     Consultation(#[from] consultation::ConsultationError),
+    /// A position or an adoption that does not fit the data (boxed: it is large).
+    #[error(transparent)]
+    Position(Box<position::PositionError>),
     /// A stored value is not of the expected shape (a date that does not parse, say).
     #[error("stored {field} `{value}` is malformed")]
     Malformed {
