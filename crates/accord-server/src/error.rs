@@ -96,6 +96,14 @@ impl From<StoreError> for Error {
                 Error::field("documents", error.to_string())
             }
             StoreError::Accreditation(_) => Error::Conflict(error.to_string()),
+            StoreError::Consultation(accord_store::ConsultationError::Invalid { field, problem }) => {
+                Error::field(field, problem)
+            }
+            StoreError::Consultation(accord_store::ConsultationError::Opendata(opendata)) => Error::field(
+                opendata.file,
+                format!("row {} (line {}), column {:?}: {}", opendata.row, opendata.line, opendata.column, opendata.message),
+            ),
+            StoreError::Consultation(_) => Error::Conflict(error.to_string()),
             other => Error::Internal(other.to_string()),
         }
     }

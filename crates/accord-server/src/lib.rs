@@ -8,6 +8,7 @@
 pub mod accreditation; // who may act for which party, and the public registry rows
 pub mod api; // the JSON API under /api and its OpenAPI document
 pub mod auth; // who is asking (sessions, API tokens), CSRF, the guard of every route, sign-in throttling
+pub mod consultation; // resident consultations: the participant, the next statement, results and the map
 pub mod error; // the one error type at the web edge, answered as JSON or as a page
 pub mod export; // files of revisions and redlines, shared by pages and API
 pub mod mail; // e-mail that accord writes, to the outbox

@@ -86,6 +86,17 @@ pub enum Action {
     ViewOutbox,
     /// Add parties to the registry: a city from the gazetteer, a CSV import.
     ManageRegistry,
+    /// Read resident consultations, their statements, results and openData files.
+    ReadConsultation,
+    /// Vote and submit statements in a consultation: anyone, counted once by cookie or account.
+    VoteInConsultation,
+    /// Open a consultation on a track (the secretariat, or the delegation of a city at the table; the handler
+    /// checks that the party is a city).
+    OpenConsultation,
+    /// Moderate a consultation's statements and close it (its opener or the secretariat; the handler checks).
+    ModerateStatements,
+    /// Import a Pol.is openData conversation as a consultation.
+    ImportConsultation,
 }
 
 /// One row of the table: an action, what it means, and for each role of [`Role::ALL`] whether it may.
@@ -133,6 +144,16 @@ pub const TABLE: &[Permission] = &[
     Permission { action: Action::ViewOutbox, description: "read the e-mail outbox",
         allowed: [N, N, N, N, N, Y] },
     Permission { action: Action::ManageRegistry, description: "add parties: a city from the gazetteer, a CSV import",
+        allowed: [N, N, N, N, N, Y] },
+    Permission { action: Action::ReadConsultation, description: "read consultations, their results and openData files",
+        allowed: [Y, Y, Y, Y, Y, Y] },
+    Permission { action: Action::VoteInConsultation, description: "vote and submit statements in a consultation",
+        allowed: [Y, Y, Y, Y, Y, Y] },
+    Permission { action: Action::OpenConsultation, description: "open a consultation (a city's delegation, the secretariat)",
+        allowed: [N, N, Y, N, N, Y] },
+    Permission { action: Action::ModerateStatements, description: "moderate statements and close a consultation (its opener)",
+        allowed: [N, N, Y, Y, N, Y] },
+    Permission { action: Action::ImportConsultation, description: "import a Pol.is openData conversation",
         allowed: [N, N, N, N, N, Y] },
 ];
 
@@ -193,6 +214,11 @@ mod tests {
             Action::LoadDemo,
             Action::ViewOutbox,
             Action::ManageRegistry,
+            Action::ReadConsultation,
+            Action::VoteInConsultation,
+            Action::OpenConsultation,
+            Action::ModerateStatements,
+            Action::ImportConsultation,
         ];
         for action in every_action {
             let n_rows = TABLE.iter().filter(|permission| permission.action == action).count();
@@ -217,11 +243,17 @@ mod tests {
     }
 
     #[test]
-    fn anonymous_visitors_may_read_and_sign_in_and_nothing_else() {
+    fn anonymous_visitors_may_read_sign_in_and_take_part_in_consultations_and_nothing_else() {
         for permission in TABLE {
             let may = allowed(Role::Anonymous, permission.action);
-            let reads_or_signs_in =
-                matches!(permission.action, Action::ReadText | Action::ReadRegistry | Action::SignIn);
+            let reads_or_signs_in = matches!(
+                permission.action,
+                Action::ReadText
+                    | Action::ReadRegistry
+                    | Action::SignIn
+                    | Action::ReadConsultation
+                    | Action::VoteInConsultation
+            );
             assert_eq!(may, reads_or_signs_in, "{:?}", permission.action);
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod accreditation;
+pub mod consultation; // resident consultations: statements, votes, results, openData export and import
 pub mod drafts;
 pub mod parties;
 pub mod processes;
@@ -49,6 +50,17 @@ use utoipa::OpenApi;
         accreditation::appeal,
         accreditation::withdraw,
         accreditation::document,
+        consultation::list,
+        consultation::open,
+        consultation::import,
+        consultation::one,
+        consultation::next,
+        consultation::vote,
+        consultation::submit,
+        consultation::moderate,
+        consultation::close,
+        consultation::results_json,
+        consultation::export,
         account::me,
         account::outbox,
         account::invite,
@@ -58,6 +70,7 @@ use utoipa::OpenApi;
     tags((name = "text", description = "The compact's text: drafts, revisions and redlines"),
          (name = "accounts", description = "Who is signed in, invitations and the e-mail outbox"),
          (name = "parties", description = "The party registry and the gazetteer of cities (GeoNames, CC BY 4.0)"),
+         (name = "consultations", description = "Resident consultations run as Pol.is runs them: statements, votes, opinion groups, openData"),
          (name = "record", description = "The record: the hash-chained log of every change of state"))
 )]
 pub struct ApiDoc;
@@ -109,6 +122,33 @@ pub fn routes() -> Vec<Route> {
             "/api/tracks/{track_id}/accreditations/{party_id}/documents/{name}",
             Action::ReadRegistry,
             accreditation::document,
+        ),
+        Route::get("/api/tracks/{track_id}/consultations", Action::ReadConsultation, consultation::list),
+        Route::post("/api/tracks/{track_id}/consultations", Action::OpenConsultation, consultation::open),
+        Route::post("/api/tracks/{track_id}/consultations/import", Action::ImportConsultation, consultation::import),
+        Route::get("/api/consultations/{consultation_id}", Action::ReadConsultation, consultation::one),
+        Route::get("/api/consultations/{consultation_id}/next", Action::ReadConsultation, consultation::next),
+        Route::post("/api/consultations/{consultation_id}/votes", Action::VoteInConsultation, consultation::vote),
+        Route::post(
+            "/api/consultations/{consultation_id}/statements",
+            Action::VoteInConsultation,
+            consultation::submit,
+        ),
+        Route::post(
+            "/api/consultations/{consultation_id}/statements/{statement_id}/moderation",
+            Action::ModerateStatements,
+            consultation::moderate,
+        ),
+        Route::post("/api/consultations/{consultation_id}/close", Action::ModerateStatements, consultation::close),
+        Route::get(
+            "/api/consultations/{consultation_id}/results",
+            Action::ReadConsultation,
+            consultation::results_json,
+        ),
+        Route::get(
+            "/api/consultations/{consultation_id}/export/{file}",
+            Action::ReadConsultation,
+            consultation::export,
         ),
         Route::get("/api/openapi.json", Action::ReadText, || async { Json(ApiDoc::openapi()) }),
         Route::get("/api/processes", Action::ReadText, processes::list),

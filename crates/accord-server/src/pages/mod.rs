@@ -5,6 +5,7 @@
 
 mod account;
 pub(crate) mod accreditation;
+pub(crate) mod consultation;
 mod draft;
 mod home;
 mod invitation;
@@ -83,6 +84,24 @@ pub fn routes() -> Vec<Route> {
             Action::Withdraw,
             accreditation::withdraw,
         ),
+        Route::get("/tracks/{track_id}/consultations", Action::ReadConsultation, consultation::list),
+        Route::post("/tracks/{track_id}/consultations", Action::OpenConsultation, consultation::open),
+        Route::get("/consultations/{consultation_id}", Action::ReadConsultation, consultation::page),
+        Route::post("/consultations/{consultation_id}/votes", Action::VoteInConsultation, consultation::vote),
+        Route::post("/consultations/{consultation_id}/statements", Action::VoteInConsultation, consultation::submit),
+        Route::get(
+            "/consultations/{consultation_id}/moderation",
+            Action::ModerateStatements,
+            consultation::moderation,
+        ),
+        Route::post(
+            "/consultations/{consultation_id}/statements/{statement_id}/moderation",
+            Action::ModerateStatements,
+            consultation::moderate,
+        ),
+        Route::post("/consultations/{consultation_id}/close", Action::ModerateStatements, consultation::close),
+        Route::get("/consultations/{consultation_id}/results", Action::ReadConsultation, consultation::results_page),
+        Route::get("/consultations/{consultation_id}/export/{file}", Action::ReadConsultation, consultation::export),
         Route::get("/parties/{party_id}", Action::ReadRegistry, parties::one),
         Route::get("/cities", Action::ReadRegistry, parties::cities),
         Route::post("/cities/{geonames_id}/party", Action::ManageRegistry, parties::city_party),
