@@ -16,11 +16,15 @@
 //!   published from them, so that its redline names the amendment behind every change. Rev.1 is flagged as
 //!   a demonstration in the store, and every page that shows it says so. A fourth round, on Rev.1, stays
 //!   open for ninety days from the load so that a visitor can table amendments.
+//! - Positions ([`positions`]): invented positions of sixty member states and the participant cities on the
+//!   first round's amendments and on the paragraphs of objectives 15 and 16, in blocs that the consensus
+//!   dashboard's opinion map shows, with a few brackets.
 #![deny(missing_docs)]
 
 pub mod amendments;
 pub mod consultation;
 pub mod parties;
+pub mod positions;
 
 use accord_store::{Draft, NewProcess, NewRevision, Process, Store, StoreError, Track};
 use accord_text::{akn, Document};
@@ -112,6 +116,7 @@ pub async fn load(store: &Store) -> Result<(), DemoError> {
     create_process(store, &base).await?;
     parties::load(store).await?;
     amendments::load(store, &base).await?;
+    positions::load(store).await?;
     consultation::load(store).await
 }
 

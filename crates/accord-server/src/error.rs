@@ -104,6 +104,16 @@ impl From<StoreError> for Error {
                 format!("row {} (line {}), column {:?}: {}", opendata.row, opendata.line, opendata.column, opendata.message),
             ),
             StoreError::Consultation(_) => Error::Conflict(error.to_string()),
+            StoreError::Position(ref refusal) => {
+                use accord_store::PositionError;
+                match **refusal {
+                    PositionError::NotParticipant { .. } => Error::Forbidden(error.to_string()),
+                    PositionError::UnknownStance(_) => Error::field("stance", error.to_string()),
+                    PositionError::StatementTooLong { .. } => Error::field("statement", error.to_string()),
+                    PositionError::NoText { .. } => Error::field("eid", error.to_string()),
+                    _ => Error::Conflict(error.to_string()),
+                }
+            }
             other => Error::Internal(other.to_string()),
         }
     }

@@ -14,6 +14,7 @@ pub mod export; // files of revisions and redlines, shared by pages and API
 pub mod mail; // e-mail that accord writes, to the outbox
 pub mod pages; // the server-rendered pages
 pub mod permissions; // the one table of roles and actions
+pub mod position; // positions of parties: the delegate's party, the consensus dashboard, the party map
 pub mod render; // standalone HTML files, also used by the CLI
 pub mod routes; // every route with its action: builds the router and feeds the route-walking test
 pub mod view; // what templates show, made from store rows and core values

@@ -97,6 +97,11 @@ pub enum Action {
     ModerateStatements,
     /// Import a Pol.is openData conversation as a consultation.
     ImportConsultation,
+    /// Take, change or withdraw the party's position on an amendment or a paragraph (a delegation of a
+    /// participant party, for its party; experts may not: the handler checks).
+    TakePosition,
+    /// Adopt paragraphs of a revision, or every paragraph that is not bracketed.
+    AdoptParagraphs,
 }
 
 /// One row of the table: an action, what it means, and for each role of [`Role::ALL`] whether it may.
@@ -155,6 +160,10 @@ pub const TABLE: &[Permission] = &[
         allowed: [N, N, Y, Y, N, Y] },
     Permission { action: Action::ImportConsultation, description: "import a Pol.is openData conversation",
         allowed: [N, N, N, N, N, Y] },
+    Permission { action: Action::TakePosition, description: "take, change or withdraw the party's position on an amendment or a paragraph",
+        allowed: [N, N, Y, N, N, N] },
+    Permission { action: Action::AdoptParagraphs, description: "adopt paragraphs of a revision",
+        allowed: [N, N, N, N, Y, Y] },
 ];
 
 /// Whether `role` may take `action`, by [`TABLE`]. An action missing from the table is allowed to no one.
@@ -219,6 +228,8 @@ mod tests {
             Action::OpenConsultation,
             Action::ModerateStatements,
             Action::ImportConsultation,
+            Action::TakePosition,
+            Action::AdoptParagraphs,
         ];
         for action in every_action {
             let n_rows = TABLE.iter().filter(|permission| permission.action == action).count();

@@ -7,6 +7,7 @@ pub mod accreditation;
 pub mod consultation; // resident consultations: statements, votes, results, openData export and import
 pub mod drafts;
 pub mod parties;
+pub mod positions; // positions on amendments and paragraphs, paragraph statuses, adoptions, the consensus dashboard
 pub mod processes;
 pub mod record; // the record as JSON lines, and its check
 pub mod redline;
@@ -61,6 +62,15 @@ use utoipa::OpenApi;
         consultation::close,
         consultation::results_json,
         consultation::export,
+        positions::amendment_positions,
+        positions::take_on_amendment,
+        positions::withdraw_on_amendment,
+        positions::paragraph_positions,
+        positions::take_on_paragraph,
+        positions::withdraw_on_paragraph,
+        positions::statuses,
+        positions::adopt,
+        positions::consensus,
         account::me,
         account::outbox,
         account::invite,
@@ -71,6 +81,7 @@ use utoipa::OpenApi;
          (name = "accounts", description = "Who is signed in, invitations and the e-mail outbox"),
          (name = "parties", description = "The party registry and the gazetteer of cities (GeoNames, CC BY 4.0)"),
          (name = "consultations", description = "Resident consultations run as Pol.is runs them: statements, votes, opinion groups, openData"),
+         (name = "positions", description = "Positions of the parties on amendments and paragraphs, paragraph status, opinion groups of parties"),
          (name = "record", description = "The record: the hash-chained log of every change of state"))
 )]
 pub struct ApiDoc;
@@ -150,6 +161,31 @@ pub fn routes() -> Vec<Route> {
             Action::ReadConsultation,
             consultation::export,
         ),
+        Route::get("/api/amendments/{amendment_id}/positions", Action::ReadText, positions::amendment_positions),
+        Route::post("/api/amendments/{amendment_id}/positions", Action::TakePosition, positions::take_on_amendment),
+        Route::post(
+            "/api/amendments/{amendment_id}/positions/withdraw",
+            Action::TakePosition,
+            positions::withdraw_on_amendment,
+        ),
+        Route::get(
+            "/api/drafts/{draft_id}/revisions/{number}/paragraphs/{eid}/positions",
+            Action::ReadText,
+            positions::paragraph_positions,
+        ),
+        Route::post(
+            "/api/drafts/{draft_id}/revisions/{number}/paragraphs/{eid}/positions",
+            Action::TakePosition,
+            positions::take_on_paragraph,
+        ),
+        Route::post(
+            "/api/drafts/{draft_id}/revisions/{number}/paragraphs/{eid}/positions/withdraw",
+            Action::TakePosition,
+            positions::withdraw_on_paragraph,
+        ),
+        Route::get("/api/drafts/{draft_id}/revisions/{number}/statuses", Action::ReadText, positions::statuses),
+        Route::post("/api/drafts/{draft_id}/revisions/{number}/adoptions", Action::AdoptParagraphs, positions::adopt),
+        Route::get("/api/tracks/{track_id}/consensus", Action::ReadText, positions::consensus),
         Route::get("/api/openapi.json", Action::ReadText, || async { Json(ApiDoc::openapi()) }),
         Route::get("/api/processes", Action::ReadText, processes::list),
         Route::get("/api/processes/{process_id}", Action::ReadText, processes::one),

@@ -10,6 +10,7 @@ mod draft;
 mod home;
 mod invitation;
 mod parties;
+pub(crate) mod positions;
 mod record;
 mod redline;
 mod revision;
@@ -102,6 +103,20 @@ pub fn routes() -> Vec<Route> {
         Route::post("/consultations/{consultation_id}/close", Action::ModerateStatements, consultation::close),
         Route::get("/consultations/{consultation_id}/results", Action::ReadConsultation, consultation::results_page),
         Route::get("/consultations/{consultation_id}/export/{file}", Action::ReadConsultation, consultation::export),
+        Route::get("/tracks/{track_id}/consensus", Action::ReadText, positions::consensus),
+        Route::get("/amendments/{amendment_id}/positions", Action::ReadText, positions::amendment),
+        Route::post("/amendments/{amendment_id}/positions", Action::TakePosition, positions::take_on_amendment),
+        Route::get(
+            "/drafts/{draft_id}/revisions/{number}/paragraphs/{eid}/positions",
+            Action::ReadText,
+            positions::paragraph,
+        ),
+        Route::post(
+            "/drafts/{draft_id}/revisions/{number}/paragraphs/{eid}/positions",
+            Action::TakePosition,
+            positions::take_on_paragraph,
+        ),
+        Route::post("/drafts/{draft_id}/revisions/{number}/adoptions", Action::AdoptParagraphs, positions::adopt),
         Route::get("/parties/{party_id}", Action::ReadRegistry, parties::one),
         Route::get("/cities", Action::ReadRegistry, parties::cities),
         Route::post("/cities/{geonames_id}/party", Action::ManageRegistry, parties::city_party),
