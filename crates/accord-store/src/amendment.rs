@@ -887,6 +887,23 @@ impl Store {
             .collect()
     }
 
+    /// Which revision each round of a draft amended: `(round, revision, n)` with `n` the amendments tabled in
+    /// that round to that revision (drafts not counted; withdrawn, merged and not retained ones counted), by
+    /// round then revision. What the draft's page links to each round's compilation text.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn amended_revisions(&self, draft_id: &str) -> Result<Vec<(i64, i64, i64)>> {
+        let rows = sqlx::query(
+            "SELECT round_number, revision_number, COUNT(*) FROM amendment WHERE draft_id = $1 AND status <> 'draft' \
+             GROUP BY round_number, revision_number ORDER BY round_number, revision_number",
+        )
+        .bind(draft_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))).collect()
+    }
+
     /// The tabled amendments (and those picked) of a round to a revision, checked against the revision: what
     /// the compilation text shows and what picks choose from.
     ///

@@ -277,4 +277,17 @@ test_on_both_databases! {
         assert!(matches!(&error, AmendmentError::Csv { row: 2, column, .. } if column == "tabled_at"), "{error:?}");
         assert_eq!(store.amendments(&AmendmentQuery::default()).await.unwrap().len(), 2);
     }
+
+    async fn the_revision_each_round_amended_counts_tabled_amendments_not_drafts(store) {
+        negotiation(&store).await;
+        assert_eq!(store.amended_revisions("gcm").await.unwrap(), []);
+        store.create_amendment(&amendment("united-states", &[], replace("holistic", "whole")), "us", DURING).await.unwrap();
+        store.create_amendment(&amendment("brazil", &[], replace("easily accessible", "accessible")), "br", DURING).await.unwrap();
+        let mut draft = amendment("mexico", &[], replace("service points", "offices"));
+        draft.table = false;
+        store.create_amendment(&draft, "mx", DURING).await.unwrap();
+        // Two tabled in round 1 to revision 0; the draft is not counted.
+        assert_eq!(store.amended_revisions("gcm").await.unwrap(), [(1, 0, 2)]);
+        assert_eq!(store.amended_revisions("no-such-draft").await.unwrap(), []);
+    }
 }
