@@ -109,6 +109,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Resident consultations: import a Pol.is openData conversation, export one, list them.
+    Consultations {
+        #[command(subcommand)]
+        command: crate::consultations::ConsultationsCommand,
+    },
     /// List the revisions of a draft.
     Revisions {
         /// The draft's slug.
@@ -226,6 +231,9 @@ fn exit_code(error: &anyhow::Error) -> u8 {
         }
         if let Some(InputError(code, _)) = cause.downcast_ref::<InputError>() {
             return *code;
+        }
+        if cause.downcast_ref::<crate::consultations::BadInput>().is_some() {
+            return 3;
         }
         if cause.downcast_ref::<RecordBroken>().is_some() {
             return 6;
@@ -371,6 +379,10 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         Command::Opinions { dir, json } => {
             let text = crate::opinions::run(&dir, json).map_err(|error| Failure { error, code: 3 })?;
             write_output(None, text.as_bytes(), false)?;
+        }
+        Command::Consultations { command } => {
+            let store = open().await?;
+            crate::consultations::run(&store, command).await?;
         }
         Command::Revisions { draft } => {
             let store = open().await?;

@@ -6,6 +6,7 @@
 //! (`accord verify` found an entry that does not match its hash chain).
 
 mod cli;
+mod consultations;
 mod opinions;
 
 use clap::Parser;
