@@ -452,6 +452,8 @@ test_on_both_databases! {
                 "/api/consultations/{consultation_id}/next",
                 "/api/consultations/{consultation_id}/results",
                 "/api/consultations/{consultation_id}/export/{file}",
+                // An amendment's positions need an amendment (tests/positions.rs walks them).
+                "/api/amendments/{amendment_id}/positions",
             ];
             let has_get = paths[path.as_str()]["get"].is_object();
             if !has_get || path.starts_with("/api/redline") || path.ends_with("/export") || needs_more.contains(&path.as_str()) {
