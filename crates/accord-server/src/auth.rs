@@ -412,8 +412,9 @@ async fn check_csrf(
 }
 
 /// Where the request acts, from its path parameters: `{process_id}` names a process; `{draft_id}` a draft, and
-/// so its track and process; `{consultation_id}` a consultation, and so its track; `{track_id}` a track and its
-/// process. An unknown draft or none at all acts nowhere in particular.
+/// so its track and process; `{amendment_id}` an amendment, and so its track; `{consultation_id}` a consultation,
+/// and so its track; `{track_id}` a track and its process. An unknown draft or none at all acts nowhere in
+/// particular.
 async fn scope_of(state: &AppState, parts: &mut Parts) -> Scope {
     let Ok(Path(params)) = Path::<HashMap<String, String>>::from_request_parts(parts, state).await else {
         return Scope::Anywhere;
@@ -421,6 +422,13 @@ async fn scope_of(state: &AppState, parts: &mut Parts) -> Scope {
     if let Some(draft_id) = params.get("draft_id") {
         if let Ok((process, track, _)) = state.store.draft_context(draft_id).await {
             return Scope::Track { process_id: process.process_id, track_id: track.track_id };
+        }
+    }
+    if let Some(amendment_id) = params.get("amendment_id").and_then(|id| id.parse::<i64>().ok()) {
+        if let Ok(amendment) = state.store.amendment(amendment_id).await {
+            if let Ok(track) = state.store.track(&amendment.track_id).await {
+                return Scope::Track { process_id: track.process_id, track_id: track.track_id };
+            }
         }
     }
     if let Some(consultation_id) = params.get("consultation_id").and_then(|id| id.parse::<i64>().ok()) {

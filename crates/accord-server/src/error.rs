@@ -101,9 +101,16 @@ impl From<StoreError> for Error {
             }
             StoreError::Consultation(accord_store::ConsultationError::Opendata(opendata)) => Error::field(
                 opendata.file,
-                format!("row {} (line {}), column {:?}: {}", opendata.row, opendata.line, opendata.column, opendata.message),
+                format!(
+                    "row {} (line {}), column {:?}: {}",
+                    opendata.row, opendata.line, opendata.column, opendata.message
+                ),
             ),
             StoreError::Consultation(_) => Error::Conflict(error.to_string()),
+            StoreError::Amendment(ref refusal) => match crate::amendment::refused_field(refusal) {
+                Some(field) => Error::field(field, error.to_string()),
+                None => Error::Conflict(error.to_string()),
+            },
             StoreError::Position(ref refusal) => {
                 use accord_store::PositionError;
                 match **refusal {

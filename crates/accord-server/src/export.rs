@@ -52,6 +52,18 @@ pub struct File {
     file_name: String,
 }
 
+impl File {
+    /// A file of `bytes` with its media type and the name it is downloaded as.
+    pub fn new(bytes: Vec<u8>, media_type: &'static str, file_name: String) -> File {
+        File { bytes, media_type, file_name }
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 impl IntoResponse for File {
     fn into_response(self) -> Response {
         (
@@ -65,7 +77,8 @@ impl IntoResponse for File {
     }
 }
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+/// The media type of a Word file.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// A revision as a file.
 ///

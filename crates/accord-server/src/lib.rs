@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod accreditation; // who may act for which party, and the public registry rows
+pub mod amendment; // amendments: who acts for the sponsor, the compilation text, its rows and files
 pub mod api; // the JSON API under /api and its OpenAPI document
 pub mod auth; // who is asking (sessions, API tokens), CSRF, the guard of every route, sign-in throttling
 pub mod consultation; // resident consultations: the participant, the next statement, results and the map

@@ -97,6 +97,15 @@ pub enum Action {
     ModerateStatements,
     /// Import a Pol.is openData conversation as a consultation.
     ImportConsultation,
+    /// Write, table, revise and withdraw an amendment (a delegation of a participant party, for its party;
+    /// the handler checks the sponsor's delegation).
+    TableAmendment,
+    /// Join or leave an amendment as co-sponsor (a delegation of a participant party, for its party).
+    CoSponsor,
+    /// Pick tabled amendments for the next revision, with bridging text, once the round's deadline passed.
+    PickAmendments,
+    /// Import amendments from a CSV file, all rows or none.
+    ImportAmendments,
     /// Take, change or withdraw the party's position on an amendment or a paragraph (a delegation of a
     /// participant party, for its party; experts may not: the handler checks).
     TakePosition,
@@ -159,6 +168,14 @@ pub const TABLE: &[Permission] = &[
     Permission { action: Action::ModerateStatements, description: "moderate statements and close a consultation (its opener)",
         allowed: [N, N, Y, Y, N, Y] },
     Permission { action: Action::ImportConsultation, description: "import a Pol.is openData conversation",
+        allowed: [N, N, N, N, N, Y] },
+    Permission { action: Action::TableAmendment, description: "write, table, revise and withdraw amendments (for one's party)",
+        allowed: [N, N, Y, N, N, N] },
+    Permission { action: Action::CoSponsor, description: "join or leave an amendment as co-sponsor (for one's party)",
+        allowed: [N, N, Y, N, N, N] },
+    Permission { action: Action::PickAmendments, description: "pick tabled amendments for the next revision, with bridging text",
+        allowed: [N, N, N, N, Y, Y] },
+    Permission { action: Action::ImportAmendments, description: "import amendments from a CSV file",
         allowed: [N, N, N, N, N, Y] },
     Permission { action: Action::TakePosition, description: "take, change or withdraw the party's position on an amendment or a paragraph",
         allowed: [N, N, Y, N, N, N] },
@@ -228,6 +245,10 @@ mod tests {
             Action::OpenConsultation,
             Action::ModerateStatements,
             Action::ImportConsultation,
+            Action::TableAmendment,
+            Action::CoSponsor,
+            Action::PickAmendments,
+            Action::ImportAmendments,
             Action::TakePosition,
             Action::AdoptParagraphs,
         ];

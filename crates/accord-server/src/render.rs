@@ -1,5 +1,6 @@
 //! Whole, standalone HTML files of a revision and of a redline, for downloads and for `accord export` and
-//! `accord redline --format html`: the same rows and styles as the pages, without site navigation.
+//! `accord redline --format html`, and of a round's compilation text (`accord compile --format html`): the same rows
+//! and styles as the pages, without site navigation.
 
 use crate::view::{redline_rows, RedlineRow, TextRow};
 use accord_text::redline::{Counts, Redline};
@@ -17,6 +18,7 @@ struct RevisionFile<'a> {
     rows: Vec<TextRow>,
     links: bool,
     base: &'a str,
+    propose_base: &'a str,
 }
 
 #[derive(Template)]
@@ -44,6 +46,7 @@ pub fn revision_html(document: &Document) -> Result<String, askama::Error> {
         rows: document.units().iter().map(TextRow::from).collect(),
         links: false,
         base: "",
+        propose_base: "",
     }
     .render()
 }
@@ -59,6 +62,42 @@ pub fn redline_html(old: &Document, new: &Document, redline: &Redline) -> Result
         new_label: &new.meta().version,
         counts: redline.counts(),
         rows: redline_rows(redline, true),
+    }
+    .render()
+}
+
+#[derive(Template)]
+#[template(path = "export_compilation.html")]
+struct CompilationFile<'a> {
+    title: &'a str,
+    draft_id: &'a str,
+    revision_label: &'a str,
+    revision_number: i64,
+    round_number: i64,
+    round_title: &'a str,
+    n_amendments: usize,
+    rows: Vec<crate::amendment::CompiledRow>,
+    links: bool,
+    propose_base: &'a str,
+}
+
+/// The compilation text of a round as one HTML file: the page's text and brackets, amendment numbers without
+/// links, no site navigation.
+///
+/// # Errors
+/// When the template fails to render (a bug).
+pub fn compilation_html(compiled: &crate::amendment::Compiled) -> Result<String, askama::Error> {
+    CompilationFile {
+        title: &compiled.document.meta().title,
+        draft_id: &compiled.summary.draft_id,
+        revision_label: &compiled.summary.label,
+        revision_number: compiled.summary.number,
+        round_number: compiled.round.number,
+        round_title: &compiled.round.title,
+        n_amendments: compiled.compilation.n_amendments(),
+        rows: crate::amendment::compilation_rows(&compiled.compilation),
+        links: false,
+        propose_base: "",
     }
     .render()
 }

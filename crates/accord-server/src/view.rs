@@ -3,6 +3,7 @@
 
 use accord_store::{Paragraph, RevisionSummary};
 use accord_text::akn::Inline;
+use accord_text::amendment::{AmendmentId, Provenance};
 use accord_text::redline::{Change, Entry, Presence, Redline};
 use accord_text::Unit;
 
@@ -67,6 +68,8 @@ pub struct Segment {
     kind: SegmentKind,
     /// The text.
     pub text: String,
+    /// The amendments this change came from, for a revision made from picks; empty otherwise.
+    pub amendments: Vec<AmendmentId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,9 +95,15 @@ fn segments(inlines: &[Inline]) -> Vec<Segment> {
     inlines
         .iter()
         .map(|inline| match inline {
-            Inline::Text(text) => Segment { kind: SegmentKind::Same, text: text.clone() },
-            Inline::Ins(text) => Segment { kind: SegmentKind::Inserted, text: text.clone() },
-            Inline::Del(text) => Segment { kind: SegmentKind::Deleted, text: text.clone() },
+            Inline::Text(text) => {
+                Segment { kind: SegmentKind::Same, text: text.clone(), amendments: Vec::new() }
+            }
+            Inline::Ins(text) => {
+                Segment { kind: SegmentKind::Inserted, text: text.clone(), amendments: Vec::new() }
+            }
+            Inline::Del(text) => {
+                Segment { kind: SegmentKind::Deleted, text: text.clone(), amendments: Vec::new() }
+            }
         })
         .collect()
 }
@@ -120,6 +129,8 @@ pub struct RedlineRow {
     pub heading: Vec<Segment>,
     /// The text blocks.
     pub blocks: Vec<Vec<Segment>>,
+    /// The amendments the element's change came from, for a revision made from picks; empty otherwise.
+    pub amendments: Vec<AmendmentId>,
 }
 
 impl RedlineRow {
@@ -132,6 +143,16 @@ impl RedlineRow {
 /// The rows of a redline: with `full`, every element; otherwise the changed ones and the headed elements
 /// that hold them, for orientation.
 pub fn redline_rows(redline: &Redline, full: bool) -> Vec<RedlineRow> {
+    redline_rows_with_provenance(redline, full, None)
+}
+
+/// The rows of a redline as [`redline_rows`] makes them, each change naming the amendments it came from when
+/// the newer revision was made from picks (`provenance` of the newer revision, against the older one).
+pub fn redline_rows_with_provenance(
+    redline: &Redline,
+    full: bool,
+    provenance: Option<&Provenance>,
+) -> Vec<RedlineRow> {
     let entries: Vec<&Entry> = redline.entries().iter().filter(|entry| entry.depth > 0).collect();
     let mut keep = vec![full; entries.len()];
     if !full {
@@ -152,10 +173,10 @@ pub fn redline_rows(redline: &Redline, full: bool) -> Vec<RedlineRow> {
             }
         }
     }
-    entries.iter().zip(keep).filter(|(_, keep)| *keep).map(|(entry, _)| row(entry)).collect()
+    entries.iter().zip(keep).filter(|(_, keep)| *keep).map(|(entry, _)| row(entry, provenance)).collect()
 }
 
-fn row(entry: &Entry) -> RedlineRow {
+fn row(entry: &Entry, provenance: Option<&Provenance>) -> RedlineRow {
     let depth = entry.depth - 1;
     let change = match (entry.change, &entry.moved_from) {
         (Change::Inserted, _) => "inserted",
@@ -178,7 +199,7 @@ fn row(entry: &Entry) -> RedlineRow {
             format!("moved from {place}")
         })
         .unwrap_or_default();
-    RedlineRow {
+    let mut row = RedlineRow {
         eid: entry.eid.as_ref().map(ToString::to_string).unwrap_or_default(),
         element: entry.element.clone(),
         depth,
@@ -193,12 +214,27 @@ fn row(entry: &Entry) -> RedlineRow {
             .map(|block| {
                 let mut segments = segments(&block.segments);
                 if block.presence != Presence::Both && segments.is_empty() {
-                    segments.push(Segment { kind: SegmentKind::Same, text: String::new() });
+                    segments.push(Segment {
+                        kind: SegmentKind::Same,
+                        text: String::new(),
+                        amendments: Vec::new(),
+                    });
                 }
                 segments
             })
             .collect(),
+        amendments: Vec::new(),
+    };
+    if let Some(provenance) = provenance {
+        row.amendments = provenance.amendments_for(entry);
+        for (block_idx, segment_idx, ids) in provenance.amendments_for_segments(entry) {
+            if let Some(segment) = row.blocks.get_mut(block_idx).and_then(|block| block.get_mut(segment_idx))
+            {
+                segment.amendments = ids;
+            }
+        }
     }
+    row
 }
 
 /// A revision's facts, ready to show.

@@ -140,11 +140,15 @@ test_on_both_databases! {
         assert_eq!(squeeze(history[0]["paragraph"]["text"].as_str().unwrap()), squeeze(&original));
         assert_eq!(
             squeeze(history[1]["paragraph"]["text"].as_str().unwrap()),
-            squeeze(&original.replacen(
-                "service points at local level",
-                "service points at local level, designed and run with municipalities",
-                1
-            ))
+            squeeze(
+                &original
+                    .replacen(
+                        "service points at local level",
+                        "service points at local level, designed and run with municipalities",
+                        1
+                    )
+                    .replacen("holistic", "integrated", 1)
+            )
         );
         assert_eq!(body["paragraph"]["text"], history[1]["paragraph"]["text"]);
     }
@@ -454,6 +458,10 @@ test_on_both_databases! {
                 "/api/consultations/{consultation_id}/export/{file}",
                 // An amendment's positions need an amendment (tests/positions.rs walks them).
                 "/api/amendments/{amendment_id}/positions",
+                // An amendment needs one (tests/amendments.rs walks the amendment routes).
+                "/api/amendments/{amendment_id}",
+                "/api/amendments/{amendment_id}/versions",
+                "/api/amendments/{amendment_id}/steps",
             ];
             let has_get = paths[path.as_str()]["get"].is_object();
             if !has_get || path.starts_with("/api/redline") || path.ends_with("/export") || needs_more.contains(&path.as_str()) {

@@ -10,6 +10,7 @@
 
 pub mod account; // users, sessions, API tokens, outbox, throttling, invitations, password resets, process roles
 pub mod accreditation; // rounds, delegations, and the accreditation of parties to tracks
+pub mod amendment; // amendments, co-sponsors, picks and the next revision made from them
 pub mod consultation; // resident consultations as Pol.is runs them: statements, participants, votes, import, export
 pub mod event; // the record: the hash-chained log of every change of state
 pub mod opendata; // the Pol.is openData CSV files of a conversation, read and written (pure)
@@ -26,9 +27,13 @@ pub use accreditation::{
     Accreditation, AccreditationError, Decision, DelegationMember, DelegationRole, Round, Standing, Status,
     Step, SupportingDocument,
 };
+pub use amendment::{
+    AmendmentError, AmendmentQuery, AmendmentRecord, AmendmentStatus, AmendmentStep, AmendmentVersion,
+    NewAmendment, NextRevision,
+};
 pub use consultation::{
-    CastVote, Consultation, ConsultationError, ConsultationStatement, ConsultationStatus, Moderation, NewConsultation,
-    NewStatement, OpendataImport, ParticipantKey,
+    CastVote, Consultation, ConsultationError, ConsultationStatement, ConsultationStatus, Moderation,
+    NewConsultation, NewStatement, OpendataImport, ParticipantKey,
 };
 pub use event::{Break, Event, Verification};
 pub use party::{
@@ -86,6 +91,9 @@ pub enum StoreError {
     /// An accreditation step that does not fit where the accreditation stands.
     #[error(transparent)]
     Accreditation(#[from] accreditation::AccreditationError),
+    /// An amendment, co-sponsorship or pick that does not fit the data (boxed: it is large).
+    #[error(transparent)]
+    Amendment(Box<amendment::AmendmentError>),
     /// A consultation refused a change: closed, a bad field, a statement not open for votes, bad openData files.
     #[error(transparent)]
     Consultation(#[from] consultation::ConsultationError),

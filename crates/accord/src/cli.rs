@@ -114,6 +114,32 @@ enum Command {
         #[command(subcommand)]
         command: crate::consultations::ConsultationsCommand,
     },
+    /// Amendments: import them from CSV, list them.
+    Amendments {
+        #[command(subcommand)]
+        command: crate::amendments::AmendmentsCommand,
+    },
+    /// Write a round's compilation text: the revision with every tabled amendment in brackets at its place,
+    /// attributed to its parties. HTML and Akoma Ntoso go to standard output unless --output is given.
+    Compile {
+        /// The revision amended: DRAFT/NUMBER (gcm/0).
+        revision: RevisionRef,
+        /// The round.
+        #[arg(long)]
+        round: i64,
+        /// The file format.
+        #[arg(long, value_enum, default_value = "html")]
+        format: crate::amendments::CompileFormat,
+        /// Write to this file instead of standard output (needed for docx on a terminal).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Only the amendments this party (id, e.g. new-york-city) sponsors or co-sponsors.
+        #[arg(long)]
+        party: Option<String>,
+        /// Only this element and what lies below it, e.g. sec_3__obj_15.
+        #[arg(long)]
+        objective: Option<String>,
+    },
     /// List the revisions of a draft.
     Revisions {
         /// The draft's slug.
@@ -383,6 +409,17 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         Command::Consultations { command } => {
             let store = open().await?;
             crate::consultations::run(&store, command).await?;
+        }
+        Command::Amendments { command } => {
+            let store = open().await?;
+            crate::amendments::run(&store, command).await?;
+        }
+        Command::Compile { revision, round, format, output, party, objective } => {
+            let store = open().await?;
+            let bytes =
+                crate::amendments::compile(&store, &revision, round, format, party, objective).await?;
+            let binary = matches!(format, crate::amendments::CompileFormat::Docx);
+            write_output(output.as_deref(), &bytes, binary)?;
         }
         Command::Revisions { draft } => {
             let store = open().await?;

@@ -5,6 +5,7 @@
 //! `FILE: row R, column C: …`); 4 not found (unknown draft or revision); 5 conflict (revisions of different drafts, a clashing slug); 6 the record does not verify
 //! (`accord verify` found an entry that does not match its hash chain).
 
+mod amendments;
 mod cli;
 mod consultations;
 mod opinions;

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod accreditation;
+pub mod amendments; // amendments, the compilation text, picks and the next revision, CSV import
 pub mod consultation; // resident consultations: statements, votes, results, openData export and import
 pub mod drafts;
 pub mod parties;
@@ -71,6 +72,20 @@ use utoipa::OpenApi;
         positions::statuses,
         positions::adopt,
         positions::consensus,
+        amendments::list,
+        amendments::one,
+        amendments::create,
+        amendments::table,
+        amendments::revise,
+        amendments::withdraw,
+        amendments::join,
+        amendments::leave,
+        amendments::pick,
+        amendments::unpick,
+        amendments::compilation,
+        amendments::preview,
+        amendments::publish,
+        amendments::import,
         account::me,
         account::outbox,
         account::invite,
@@ -78,6 +93,7 @@ use utoipa::OpenApi;
     components(schemas(ErrorBody, crate::export::Format)),
     modifiers(&BearerAuth),
     tags((name = "text", description = "The compact's text: drafts, revisions and redlines"),
+         (name = "amendments", description = "Amendments tabled in rounds, the compilation text, co-facilitators' picks and the next revision"),
          (name = "accounts", description = "Who is signed in, invitations and the e-mail outbox"),
          (name = "parties", description = "The party registry and the gazetteer of cities (GeoNames, CC BY 4.0)"),
          (name = "consultations", description = "Resident consultations run as Pol.is runs them: statements, votes, opinion groups, openData"),
@@ -136,10 +152,18 @@ pub fn routes() -> Vec<Route> {
         ),
         Route::get("/api/tracks/{track_id}/consultations", Action::ReadConsultation, consultation::list),
         Route::post("/api/tracks/{track_id}/consultations", Action::OpenConsultation, consultation::open),
-        Route::post("/api/tracks/{track_id}/consultations/import", Action::ImportConsultation, consultation::import),
+        Route::post(
+            "/api/tracks/{track_id}/consultations/import",
+            Action::ImportConsultation,
+            consultation::import,
+        ),
         Route::get("/api/consultations/{consultation_id}", Action::ReadConsultation, consultation::one),
         Route::get("/api/consultations/{consultation_id}/next", Action::ReadConsultation, consultation::next),
-        Route::post("/api/consultations/{consultation_id}/votes", Action::VoteInConsultation, consultation::vote),
+        Route::post(
+            "/api/consultations/{consultation_id}/votes",
+            Action::VoteInConsultation,
+            consultation::vote,
+        ),
         Route::post(
             "/api/consultations/{consultation_id}/statements",
             Action::VoteInConsultation,
@@ -150,7 +174,11 @@ pub fn routes() -> Vec<Route> {
             Action::ModerateStatements,
             consultation::moderate,
         ),
-        Route::post("/api/consultations/{consultation_id}/close", Action::ModerateStatements, consultation::close),
+        Route::post(
+            "/api/consultations/{consultation_id}/close",
+            Action::ModerateStatements,
+            consultation::close,
+        ),
         Route::get(
             "/api/consultations/{consultation_id}/results",
             Action::ReadConsultation,
@@ -161,8 +189,16 @@ pub fn routes() -> Vec<Route> {
             Action::ReadConsultation,
             consultation::export,
         ),
-        Route::get("/api/amendments/{amendment_id}/positions", Action::ReadText, positions::amendment_positions),
-        Route::post("/api/amendments/{amendment_id}/positions", Action::TakePosition, positions::take_on_amendment),
+        Route::get(
+            "/api/amendments/{amendment_id}/positions",
+            Action::ReadText,
+            positions::amendment_positions,
+        ),
+        Route::post(
+            "/api/amendments/{amendment_id}/positions",
+            Action::TakePosition,
+            positions::take_on_amendment,
+        ),
         Route::post(
             "/api/amendments/{amendment_id}/positions/withdraw",
             Action::TakePosition,
@@ -183,9 +219,47 @@ pub fn routes() -> Vec<Route> {
             Action::TakePosition,
             positions::withdraw_on_paragraph,
         ),
-        Route::get("/api/drafts/{draft_id}/revisions/{number}/statuses", Action::ReadText, positions::statuses),
-        Route::post("/api/drafts/{draft_id}/revisions/{number}/adoptions", Action::AdoptParagraphs, positions::adopt),
+        Route::get(
+            "/api/drafts/{draft_id}/revisions/{number}/statuses",
+            Action::ReadText,
+            positions::statuses,
+        ),
+        Route::post(
+            "/api/drafts/{draft_id}/revisions/{number}/adoptions",
+            Action::AdoptParagraphs,
+            positions::adopt,
+        ),
         Route::get("/api/tracks/{track_id}/consensus", Action::ReadText, positions::consensus),
+        Route::get("/api/amendments", Action::ReadText, amendments::list),
+        Route::post("/api/amendments/import", Action::ImportAmendments, amendments::import),
+        Route::get("/api/amendments/{amendment_id}", Action::ReadText, amendments::one),
+        Route::post("/api/amendments/{amendment_id}/table", Action::TableAmendment, amendments::table),
+        Route::post("/api/amendments/{amendment_id}/revise", Action::TableAmendment, amendments::revise),
+        Route::post("/api/amendments/{amendment_id}/withdraw", Action::TableAmendment, amendments::withdraw),
+        Route::post("/api/amendments/{amendment_id}/co-sponsors", Action::CoSponsor, amendments::join),
+        Route::post("/api/amendments/{amendment_id}/co-sponsors/leave", Action::CoSponsor, amendments::leave),
+        Route::post("/api/amendments/{amendment_id}/pick", Action::PickAmendments, amendments::pick),
+        Route::post("/api/amendments/{amendment_id}/unpick", Action::PickAmendments, amendments::unpick),
+        Route::post(
+            "/api/drafts/{draft_id}/revisions/{number}/amendments",
+            Action::TableAmendment,
+            amendments::create,
+        ),
+        Route::get(
+            "/api/drafts/{draft_id}/revisions/{number}/compilation",
+            Action::ReadText,
+            amendments::compilation,
+        ),
+        Route::get(
+            "/api/drafts/{draft_id}/revisions/{number}/picks/preview",
+            Action::PickAmendments,
+            amendments::preview,
+        ),
+        Route::post(
+            "/api/drafts/{draft_id}/revisions/{number}/picks/publish",
+            Action::PublishRevision,
+            amendments::publish,
+        ),
         Route::get("/api/openapi.json", Action::ReadText, || async { Json(ApiDoc::openapi()) }),
         Route::get("/api/processes", Action::ReadText, processes::list),
         Route::get("/api/processes/{process_id}", Action::ReadText, processes::one),

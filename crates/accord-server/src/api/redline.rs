@@ -1,6 +1,7 @@
-//! `GET /api/redline?from=DRAFT/N&to=DRAFT/M&format=…`: the redline between two revisions of one draft.
+//! `GET /api/redline?from=DRAFT/N&to=DRAFT/M&format=…`: the redline between two revisions of one draft; when the
+//! newer was made from the picks of a round on the older, each change names the amendments it came from.
 
-use super::types::{ChangeJson, CountsJson, RedlineJson, RevisionJson};
+use super::types::RedlineJson;
 use crate::error::{ApiError, Error};
 use crate::export::{self, Format};
 use crate::view::RevisionView;
@@ -45,17 +46,18 @@ pub async fn redline(
     if format != Format::Json {
         return Ok(export::redline_file(&compared, format, &compared.new.summary.author)?.into_response());
     }
-    let counts = compared.redline.counts();
-    Ok(Json(RedlineJson {
-        from: RevisionJson::from(&RevisionView::from(&compared.old.summary)),
-        to: RevisionJson::from(&RevisionView::from(&compared.new.summary)),
-        counts: CountsJson {
-            inserted: counts.n_inserted,
-            deleted: counts.n_deleted,
-            modified: counts.n_modified,
-            moved: counts.n_moved,
-        },
-        changes: compared.redline.changes().map(ChangeJson::from).collect(),
-    })
+    let provenance = crate::pages::redline::provenance_of(
+        &state,
+        &compared.new.summary.draft_id,
+        compared.old.summary.number,
+        compared.new.summary.number,
+    )
+    .await?;
+    Ok(Json(super::amendments::redline_json(
+        &compared.old.summary,
+        RevisionView::from(&compared.new.summary),
+        &compared.redline,
+        provenance.as_ref(),
+    ))
     .into_response())
 }

@@ -311,6 +311,9 @@ pub struct ChangeJson {
     pub heading: Vec<SegmentJson>,
     /// Each own text block as segments.
     pub blocks: Vec<Vec<SegmentJson>>,
+    /// The amendments the change came from, when the newer revision was made from picks (absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<u64>,
 }
 
 /// Where a moved element stood in the older revision.
@@ -331,15 +334,19 @@ pub struct SegmentJson {
     pub kind: &'static str,
     /// The words.
     pub text: String,
+    /// The amendments an `ins` or `del` came from, when the newer revision was made from picks (absent
+    /// otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<u64>,
 }
 
 fn segments(inlines: &[Inline]) -> Vec<SegmentJson> {
     inlines
         .iter()
         .map(|inline| match inline {
-            Inline::Text(text) => SegmentJson { kind: "text", text: text.clone() },
-            Inline::Ins(text) => SegmentJson { kind: "ins", text: text.clone() },
-            Inline::Del(text) => SegmentJson { kind: "del", text: text.clone() },
+            Inline::Text(text) => SegmentJson { kind: "text", text: text.clone(), amendments: Vec::new() },
+            Inline::Ins(text) => SegmentJson { kind: "ins", text: text.clone(), amendments: Vec::new() },
+            Inline::Del(text) => SegmentJson { kind: "del", text: text.clone(), amendments: Vec::new() },
         })
         .collect()
 }
@@ -365,6 +372,7 @@ impl From<&Entry> for ChangeJson {
             num: segments(&entry.num),
             heading: segments(&entry.heading),
             blocks: entry.blocks.iter().map(|block| segments(&block.segments)).collect(),
+            amendments: Vec::new(),
         }
     }
 }

@@ -20,7 +20,7 @@ struct TrackPage {
     process: Process,
     track: Track,
     tracks: Vec<Track>,
-    rounds: Vec<Round>,
+    rounds: Vec<(Round, String)>,
     co_facilitators: Vec<String>,
     rows: Vec<RegistryRow>,
     own_party: Option<String>,
@@ -81,8 +81,27 @@ pub async fn track(
         },
         None => None,
     };
+    // Each round with the link to its compilation text (of the track's first draft), when it has one.
+    let links = match state.store.drafts(&track_id).await?.first() {
+        Some(draft) => crate::amendment::round_links(&state, &draft.draft_id, &track_id).await?,
+        None => Vec::new(),
+    };
+    let rounds = state
+        .store
+        .rounds(&track_id)
+        .await?
+        .into_iter()
+        .map(|round| {
+            let href = links
+                .iter()
+                .find(|link| link.round.number == round.number)
+                .map(|link| link.href.clone())
+                .unwrap_or_default();
+            (round, href)
+        })
+        .collect();
     html(&TrackPage {
-        rounds: state.store.rounds(&track_id).await?,
+        rounds,
         co_facilitators: state.store.co_facilitators(&track_id).await?,
         process,
         tracks: vec![track.clone()],

@@ -1,4 +1,5 @@
-//! A draft's revision history, with the form to compare two revisions.
+//! A draft's revision history, with the form to compare two revisions and its track's rounds, each linked to
+//! its compilation text.
 
 use super::html;
 use crate::error::PageError;
@@ -20,6 +21,7 @@ struct History {
     from: i64,
     to: i64,
     full: bool,
+    rounds: Vec<crate::amendment::RoundLink>,
 }
 
 /// `GET /drafts/{draft_id}`: the revisions, oldest first, and the redline form set to the last two.
@@ -32,6 +34,7 @@ pub async fn history(
         state.store.revisions(&draft_id).await?.iter().map(RevisionView::from).collect();
     let to = revisions.last().map_or(0, |revision| revision.number);
     html(&History {
+        rounds: crate::amendment::round_links(&state, &draft_id, &track.track_id).await?,
         process,
         track,
         draft,

@@ -1,10 +1,13 @@
 //! The web pages, rendered on the server with askama and usable without JavaScript: the processes, a
 //! process, a draft's revision history, a revision's full text, one paragraph across revisions, and the
-//! redline between two revisions chosen in a form. Downloads of each revision and redline. Signing in and out,
-//! the account with its API tokens, invitations and password resets by e-mail link, and the permissions table.
+//! redline between two revisions chosen in a form. Downloads of each revision and redline. Amendments: a
+//! round's compilation text, one amendment with its forms, the propose form and the co-facilitators' picks.
+//! Signing in and out, the account with its API tokens, invitations and password resets by e-mail link, and
+//! the permissions table.
 
 mod account;
 pub(crate) mod accreditation;
+pub(crate) mod amendment;
 pub(crate) mod consultation;
 mod draft;
 mod home;
@@ -12,7 +15,7 @@ mod invitation;
 mod parties;
 pub(crate) mod positions;
 mod record;
-mod redline;
+pub(crate) mod redline;
 mod revision;
 
 use crate::permissions::Action;
@@ -38,6 +41,40 @@ pub fn routes() -> Vec<Route> {
             Action::ReadText,
             revision::export,
         ),
+        Route::get(
+            "/drafts/{draft_id}/revisions/{number}/compilation",
+            Action::ReadText,
+            amendment::compilation,
+        ),
+        Route::get(
+            "/drafts/{draft_id}/revisions/{number}/compilation/export/{format}",
+            Action::ReadText,
+            amendment::compilation_export,
+        ),
+        Route::get(
+            "/drafts/{draft_id}/revisions/{number}/amendments/new",
+            Action::TableAmendment,
+            amendment::new_form,
+        ),
+        Route::post(
+            "/drafts/{draft_id}/revisions/{number}/amendments",
+            Action::TableAmendment,
+            amendment::create,
+        ),
+        Route::get("/drafts/{draft_id}/revisions/{number}/picks", Action::PickAmendments, amendment::picks),
+        Route::post(
+            "/drafts/{draft_id}/revisions/{number}/picks/publish",
+            Action::PublishRevision,
+            amendment::publish,
+        ),
+        Route::get("/amendments/{amendment_id}", Action::ReadText, amendment::page),
+        Route::post("/amendments/{amendment_id}/table", Action::TableAmendment, amendment::table),
+        Route::post("/amendments/{amendment_id}/revise", Action::TableAmendment, amendment::revise),
+        Route::post("/amendments/{amendment_id}/withdraw", Action::TableAmendment, amendment::withdraw),
+        Route::post("/amendments/{amendment_id}/co-sponsors", Action::CoSponsor, amendment::join),
+        Route::post("/amendments/{amendment_id}/co-sponsors/leave", Action::CoSponsor, amendment::leave),
+        Route::post("/amendments/{amendment_id}/pick", Action::PickAmendments, amendment::pick),
+        Route::post("/amendments/{amendment_id}/unpick", Action::PickAmendments, amendment::unpick),
         Route::get("/drafts/{draft_id}/redline", Action::ReadText, redline::page),
         Route::get("/drafts/{draft_id}/redline/export/{format}", Action::ReadText, redline::export),
         Route::get("/permissions", Action::ReadRegistry, account::permissions),
@@ -89,7 +126,11 @@ pub fn routes() -> Vec<Route> {
         Route::post("/tracks/{track_id}/consultations", Action::OpenConsultation, consultation::open),
         Route::get("/consultations/{consultation_id}", Action::ReadConsultation, consultation::page),
         Route::post("/consultations/{consultation_id}/votes", Action::VoteInConsultation, consultation::vote),
-        Route::post("/consultations/{consultation_id}/statements", Action::VoteInConsultation, consultation::submit),
+        Route::post(
+            "/consultations/{consultation_id}/statements",
+            Action::VoteInConsultation,
+            consultation::submit,
+        ),
         Route::get(
             "/consultations/{consultation_id}/moderation",
             Action::ModerateStatements,
@@ -100,12 +141,28 @@ pub fn routes() -> Vec<Route> {
             Action::ModerateStatements,
             consultation::moderate,
         ),
-        Route::post("/consultations/{consultation_id}/close", Action::ModerateStatements, consultation::close),
-        Route::get("/consultations/{consultation_id}/results", Action::ReadConsultation, consultation::results_page),
-        Route::get("/consultations/{consultation_id}/export/{file}", Action::ReadConsultation, consultation::export),
+        Route::post(
+            "/consultations/{consultation_id}/close",
+            Action::ModerateStatements,
+            consultation::close,
+        ),
+        Route::get(
+            "/consultations/{consultation_id}/results",
+            Action::ReadConsultation,
+            consultation::results_page,
+        ),
+        Route::get(
+            "/consultations/{consultation_id}/export/{file}",
+            Action::ReadConsultation,
+            consultation::export,
+        ),
         Route::get("/tracks/{track_id}/consensus", Action::ReadText, positions::consensus),
         Route::get("/amendments/{amendment_id}/positions", Action::ReadText, positions::amendment),
-        Route::post("/amendments/{amendment_id}/positions", Action::TakePosition, positions::take_on_amendment),
+        Route::post(
+            "/amendments/{amendment_id}/positions",
+            Action::TakePosition,
+            positions::take_on_amendment,
+        ),
         Route::get(
             "/drafts/{draft_id}/revisions/{number}/paragraphs/{eid}/positions",
             Action::ReadText,
@@ -116,7 +173,11 @@ pub fn routes() -> Vec<Route> {
             Action::TakePosition,
             positions::take_on_paragraph,
         ),
-        Route::post("/drafts/{draft_id}/revisions/{number}/adoptions", Action::AdoptParagraphs, positions::adopt),
+        Route::post(
+            "/drafts/{draft_id}/revisions/{number}/adoptions",
+            Action::AdoptParagraphs,
+            positions::adopt,
+        ),
         Route::get("/parties/{party_id}", Action::ReadRegistry, parties::one),
         Route::get("/cities", Action::ReadRegistry, parties::cities),
         Route::post("/cities/{geonames_id}/party", Action::ManageRegistry, parties::city_party),

@@ -1,8 +1,11 @@
 //! A revision's full text, one paragraph across revisions, and a revision's downloads.
 
 use super::html;
+use crate::amendment::{round_links, RoundLink};
+use crate::auth::Viewer;
 use crate::error::{Error, PageError};
 use crate::export::{self, revision_ref, File, Format};
+use crate::permissions::Action;
 use crate::view::{RevisionView, TextRow};
 use crate::AppState;
 use accord_store::{Draft, Process};
@@ -21,6 +24,8 @@ struct FullText {
     base: String,
     links: bool,
     rows: Vec<TextRow>,
+    propose_base: String,
+    rounds: Vec<crate::amendment::RoundLink>,
 }
 
 #[derive(Template)]
@@ -36,13 +41,32 @@ struct ParagraphPage {
 /// `GET /drafts/{draft_id}/revisions/{number}`: the whole text, each element linked by its eId.
 pub async fn full_text(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path((draft_id, number)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let revision_ref = revision_ref(&draft_id, &number)?;
-    let (process, _track, draft) = state.store.draft_context(&draft_id).await?;
+    let (process, track, draft) = state.store.draft_context(&draft_id).await?;
     let revision = state.store.revision(&revision_ref).await?;
     let summary = &revision.summary;
+    let rounds: Vec<RoundLink> = round_links(&state, &draft_id, &track.track_id)
+        .await?
+        .into_iter()
+        .filter(|link| link.revision == Some(summary.number))
+        .collect();
+    // A delegate of a participant party proposes amendments to the latest revision while a round is open.
+    let open_round = rounds.iter().rev().find(|link| link.is_open).map(|link| link.round.number);
+    let propose_base = match open_round {
+        Some(round) if viewer.may(Action::TableAmendment) => {
+            format!(
+                "/drafts/{}/revisions/{}/amendments/new?round={round}&eid=",
+                draft.draft_id, summary.number
+            )
+        }
+        _ => String::new(),
+    };
     html(&FullText {
+        propose_base,
+        rounds,
         process,
         base: format!("/drafts/{}/revisions/{}", draft.draft_id, summary.number),
         draft,
