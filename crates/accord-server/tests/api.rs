@@ -89,7 +89,7 @@ test_on_both_databases! {
         assert_eq!((revisions[1]["number"].as_i64(), revisions[1]["demo"].as_bool()), (Some(1), Some(true)));
         assert_eq!(revisions[0]["label"], "Zero draft");
         assert_eq!(revisions[1]["label"], "Rev.1");
-        assert_eq!(revisions[1]["date"], "2026-05-05");
+        assert_eq!(revisions[1]["date"], "2018-03-12");
         assert_eq!(revisions[0]["akn_href"], "/api/drafts/gcm/revisions/0/export?format=akn");
         assert_eq!(revisions[1]["html_href"], "/drafts/gcm/revisions/1");
     }
