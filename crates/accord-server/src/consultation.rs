@@ -407,50 +407,83 @@ const MAP_MARGIN: f64 = 24.0;
 /// The map's dots and labels: projections scaled into the viewBox with a margin (the same scale on both
 /// axes, so that distances read true), each group labelled at the mean of its dots.
 pub fn svg_map(results: &Results) -> (Vec<SvgPoint>, Vec<SvgLabel>) {
-    if results.points.is_empty() {
+    let dots: Vec<MapInput> = results
+        .points
+        .iter()
+        .map(|point| MapInput {
+            x: point.x,
+            y: point.y,
+            group: point.group,
+            title: format!("Participant {}, {}", point.participant, group_label(point.group)),
+        })
+        .collect();
+    let groups: Vec<(usize, &str)> =
+        results.groups.iter().map(|group| (group.id, group.label.as_str())).collect();
+    layout_map(&dots, &groups, MAP_MARGIN, 10.0)
+}
+
+/// One dot to place on an opinion map: its projection, its group, and what its `<title>` says.
+#[derive(Debug, Clone)]
+pub struct MapInput {
+    /// First component of the projection.
+    pub x: f64,
+    /// Second component of the projection.
+    pub y: f64,
+    /// The group, from 0; it picks the colour from [`GROUP_COLOURS`].
+    pub group: usize,
+    /// "Participant 12, Group A", "Brazil, Group A".
+    pub title: String,
+}
+
+/// Places `dots` in the [`MAP_WIDTH`] x [`MAP_HEIGHT`] viewBox, `margin` units from its edges, with one
+/// scale on both axes so that distances read true, and labels each of `groups` (`(id, label)`) `label_lift`
+/// units above the mean of its dots (at least 14 from the top). Shared by the consultation results and the
+/// parties' map on the consensus dashboard. Empty for no dots.
+pub fn layout_map(
+    dots: &[MapInput],
+    groups: &[(usize, &str)],
+    margin: f64,
+    label_lift: f64,
+) -> (Vec<SvgPoint>, Vec<SvgLabel>) {
+    if dots.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let (min_x, max_x) =
-        results.points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.x), hi.max(p.x)));
-    let (min_y, max_y) =
-        results.points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.y), hi.max(p.y)));
-    let span = ((max_x - min_x) / (MAP_WIDTH - 2.0 * MAP_MARGIN))
-        .max((max_y - min_y) / (MAP_HEIGHT - 2.0 * MAP_MARGIN));
+    let (min_x, max_x) = dots.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.x), hi.max(p.x)));
+    let (min_y, max_y) = dots.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.y), hi.max(p.y)));
+    let span =
+        ((max_x - min_x) / (MAP_WIDTH - 2.0 * margin)).max((max_y - min_y) / (MAP_HEIGHT - 2.0 * margin));
     let scale = if span > 0.0 { 1.0 / span } else { 1.0 };
     let offset_x = (MAP_WIDTH - (max_x - min_x) * scale) / 2.0;
     let offset_y = (MAP_HEIGHT - (max_y - min_y) * scale) / 2.0;
     let place = |x: f64, y: f64| (offset_x + (x - min_x) * scale, offset_y + (y - min_y) * scale);
-    let points = results
-        .points
+    let points = dots
         .iter()
-        .map(|point| {
-            let (cx, cy) = place(point.x, point.y);
+        .map(|dot| {
+            let (cx, cy) = place(dot.x, dot.y);
             SvgPoint {
                 cx: format!("{cx:.1}"),
                 cy: format!("{cy:.1}"),
-                colour: GROUP_COLOURS[point.group % GROUP_COLOURS.len()].to_owned(),
-                title: format!("Participant {}, {}", point.participant, group_label(point.group)),
+                colour: GROUP_COLOURS[dot.group % GROUP_COLOURS.len()].to_owned(),
+                title: dot.title.clone(),
             }
         })
         .collect();
-    let labels = results
-        .groups
+    let labels = groups
         .iter()
-        .filter_map(|group| {
-            let members: Vec<&MapPoint> =
-                results.points.iter().filter(|point| point.group == group.id).collect();
+        .filter_map(|(id, label)| {
+            let members: Vec<&MapInput> = dots.iter().filter(|dot| dot.group == *id).collect();
             if members.is_empty() {
                 return None;
             }
             let n = members.len() as f64;
             let (x, y) = place(
-                members.iter().map(|point| point.x).sum::<f64>() / n,
-                members.iter().map(|point| point.y).sum::<f64>() / n,
+                members.iter().map(|dot| dot.x).sum::<f64>() / n,
+                members.iter().map(|dot| dot.y).sum::<f64>() / n,
             );
             Some(SvgLabel {
                 x: format!("{x:.1}"),
-                y: format!("{:.1}", (y - 10.0).max(14.0)),
-                text: group.label.clone(),
+                y: format!("{:.1}", (y - label_lift).max(14.0)),
+                text: (*label).to_owned(),
             })
         })
         .collect();

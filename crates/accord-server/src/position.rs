@@ -3,7 +3,8 @@
 //! opinion groups of the parties with each amendment's bridging score), and the party map's dots.
 
 use crate::auth::Viewer;
-use crate::consultation::{group_label, GROUP_COLOURS};
+use crate::consultation::{group_label, layout_map, MapInput, SvgLabel, SvgPoint, GROUP_COLOURS};
+pub use crate::consultation::{MAP_HEIGHT, MAP_WIDTH};
 use crate::error::Error;
 use crate::AppState;
 use accord_store::{
@@ -367,91 +368,29 @@ pub fn groups_json(groups: &OpinionGroups, names: &HashMap<String, String>) -> G
     }
 }
 
-/// A party's dot on the SVG map, in the picture's units.
-#[derive(Debug, Clone)]
-pub struct MapDot {
-    /// Centre, from the left.
-    pub cx: String,
-    /// Centre, from the top.
-    pub cy: String,
-    /// Fill colour.
-    pub colour: String,
-    /// What a hover or a screen reader says: "Brazil, Group A".
-    pub title: String,
-}
+/// A party's dot on the SVG map: the consultation map's dot ("Brazil, Group A" as its title).
+pub type MapDot = SvgPoint;
+/// A group's label on the party map.
+pub type MapLabel = SvgLabel;
 
-/// A group's label on the SVG map.
-#[derive(Debug, Clone)]
-pub struct MapLabel {
-    /// Anchor, from the left.
-    pub x: String,
-    /// Anchor, from the top.
-    pub y: String,
-    /// "Group A".
-    pub text: String,
-}
-
-/// Width of the party map's viewBox.
-pub const MAP_WIDTH: f64 = 640.0;
-/// Height of the party map's viewBox.
-pub const MAP_HEIGHT: f64 = 400.0;
 const MAP_MARGIN: f64 = 28.0;
 
 /// The map's dots and labels: projections scaled into the viewBox with a margin, the same scale on both axes
-/// so that distances read true; each group labelled above the mean of its dots.
+/// so that distances read true; each group labelled above the mean of its dots ([`layout_map`]).
 pub fn party_map(groups: &GroupsJson) -> (Vec<MapDot>, Vec<MapLabel>) {
-    if groups.points.is_empty() {
-        return (Vec::new(), Vec::new());
-    }
-    let fold = |pick: fn(&PartyPointJson) -> f64| {
-        groups
-            .points
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(lo, hi), point| (lo.min(pick(point)), hi.max(pick(point))))
-    };
-    let (min_x, max_x) = fold(|point| point.x);
-    let (min_y, max_y) = fold(|point| point.y);
-    let span = ((max_x - min_x) / (MAP_WIDTH - 2.0 * MAP_MARGIN))
-        .max((max_y - min_y) / (MAP_HEIGHT - 2.0 * MAP_MARGIN));
-    let scale = if span > 0.0 { 1.0 / span } else { 1.0 };
-    let offset_x = (MAP_WIDTH - (max_x - min_x) * scale) / 2.0;
-    let offset_y = (MAP_HEIGHT - (max_y - min_y) * scale) / 2.0;
-    let place = |x: f64, y: f64| (offset_x + (x - min_x) * scale, offset_y + (y - min_y) * scale);
-    let dots = groups
+    let dots: Vec<MapInput> = groups
         .points
         .iter()
-        .map(|point| {
-            let (cx, cy) = place(point.x, point.y);
-            MapDot {
-                cx: format!("{cx:.1}"),
-                cy: format!("{cy:.1}"),
-                colour: GROUP_COLOURS[point.group % GROUP_COLOURS.len()].to_owned(),
-                title: format!("{}, {}", point.name, group_label(point.group)),
-            }
+        .map(|point| MapInput {
+            x: point.x,
+            y: point.y,
+            group: point.group,
+            title: format!("{}, {}", point.name, group_label(point.group)),
         })
         .collect();
-    let labels = groups
-        .groups
-        .iter()
-        .filter_map(|group| {
-            let members: Vec<&PartyPointJson> =
-                groups.points.iter().filter(|point| point.group == group.id).collect();
-            if members.is_empty() {
-                return None;
-            }
-            let n = members.len() as f64;
-            let (x, y) = place(
-                members.iter().map(|point| point.x).sum::<f64>() / n,
-                members.iter().map(|point| point.y).sum::<f64>() / n,
-            );
-            Some(MapLabel {
-                x: format!("{x:.1}"),
-                y: format!("{:.1}", (y - 12.0).max(14.0)),
-                text: group.label.clone(),
-            })
-        })
-        .collect();
-    (dots, labels)
+    let labels: Vec<(usize, &str)> =
+        groups.groups.iter().map(|group| (group.id, group.label.as_str())).collect();
+    layout_map(&dots, &labels, MAP_MARGIN, 12.0)
 }
 
 #[cfg(test)]
