@@ -6,10 +6,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use crate::clusters::{base_clusters, group_clusters, BaseCluster, GroupCluster, GroupKSmoother};
 use crate::conversation::{Conversation, ParticipantId, StatementId};
 use crate::hash_order::clojure_order_key;
-use crate::pca::{pca, project_participants, Pca};
+use crate::pca::{pca, project_participants, PairSums, Pca};
 use crate::repness::{select_consensus, select_rep_comments, Consensus, Counts, RepresentativeStatement};
 use crate::settings::CheckedSettings;
 
@@ -143,21 +145,21 @@ pub(crate) fn in_conv(conversation: &Conversation, settings: &CheckedSettings) -
     let settings = settings.get();
     let counts = conversation.vote_counts();
     let threshold = settings.min_votes_in_conv.min(conversation.statements().len());
-    let mut by_hash: Vec<(ParticipantId, usize)> =
-        conversation.participants().iter().copied().zip(counts).collect();
-    by_hash.sort_by_key(|&(p, _)| clojure_order_key(p));
-    let mut chosen: BTreeSet<ParticipantId> =
-        by_hash.iter().filter(|&&(_, c)| c >= threshold).map(|&(p, _)| p).collect();
-    if chosen.len() < settings.greedy_in_conv {
-        let mut others: Vec<(ParticipantId, usize)> =
-            by_hash.iter().copied().filter(|(p, _)| !chosen.contains(p)).collect();
-        others.sort_by_key(|&(_, c)| std::cmp::Reverse(c));
-        let missing = settings.greedy_in_conv - chosen.len();
-        chosen.extend(others.into_iter().take(missing).map(|(p, _)| p));
+    // (order key, participant, votes) in Clojure order; equal keys (a hash collision) by id.
+    let mut by_hash: Vec<(u64, ParticipantId, usize)> =
+        conversation.participants().iter().zip(counts).map(|(&p, c)| (clojure_order_key(p), p, c)).collect();
+    by_hash.sort_unstable();
+    let mut chosen: Vec<bool> = by_hash.iter().map(|&(_, _, c)| c >= threshold).collect();
+    let n_chosen = chosen.iter().filter(|&&c| c).count();
+    if n_chosen < settings.greedy_in_conv {
+        // The top voters among the others fill up; ties in Clojure order (a stable sort).
+        let mut others: Vec<usize> = (0..by_hash.len()).filter(|&i| !chosen[i]).collect();
+        others.sort_by_key(|&i| std::cmp::Reverse(by_hash[i].2));
+        for i in others.into_iter().take(settings.greedy_in_conv - n_chosen) {
+            chosen[i] = true;
+        }
     }
-    let mut in_conv: Vec<ParticipantId> = chosen.into_iter().collect();
-    in_conv.sort_by_key(|&p| clojure_order_key(p));
-    in_conv
+    by_hash.iter().zip(&chosen).filter(|(_, &c)| c).map(|(&(_, p, _), _)| p).collect()
 }
 
 /// Runs the whole pipeline from a cold start: [`analyze_continuing`] without a previous update.
@@ -176,7 +178,17 @@ pub fn analyze_continuing(
     settings: &CheckedSettings,
     previous: Option<&GroupKSmoother>,
 ) -> Analysis {
-    let pca = pca(conversation, settings.get().pca_iters, None);
+    cold_start(conversation, settings, previous, None)
+}
+
+/// [`analyze_continuing`], with the conversation's pair sums when the caller keeps them.
+pub(crate) fn cold_start(
+    conversation: &Conversation,
+    settings: &CheckedSettings,
+    previous: Option<&GroupKSmoother>,
+    pair_sums: Option<&PairSums>,
+) -> Analysis {
+    let pca = pca(conversation, settings.get().pca_iters, None, pair_sums);
     let positions = project_participants(conversation, &pca);
     let in_conv = in_conv(conversation, settings);
     let in_conv_positions: Vec<[f64; 2]> = in_conv
@@ -218,7 +230,7 @@ pub fn analyze_with_groups(
             return Err(GivenClusteringError::UnknownBaseCluster { group: group.id, base_cluster });
         }
     }
-    let pca = pca(conversation, settings.get().pca_iters, None);
+    let pca = pca(conversation, settings.get().pca_iters, None, None);
     let positions = project_participants(conversation, &pca);
     let in_conv = in_conv(conversation, settings);
     let mut base = given.base_clusters.clone();
@@ -242,30 +254,58 @@ pub(crate) fn downstream(
     let n_statements = tids.len();
     // Counts per base cluster and statement, flat: base_counts[b * n_statements + s]. votes-base
     // reads the raw matrix: moderated-out columns keep their votes.
-    let mut base_of_row = vec![usize::MAX; conversation.participants().len()];
-    for (b, cluster) in base.iter().enumerate() {
-        for &participant in &cluster.members {
-            if let Some(row) = conversation.participant_index(participant) {
-                base_of_row[row] = b;
-            }
-        }
-    }
-    let mut base_counts = vec![VoteCounts::default(); base.len() * n_statements];
-    let mut all_counts = vec![VoteCounts::default(); n_statements];
-    for (row, &b) in base_of_row.iter().enumerate() {
+    // Each base cluster's counts from its members' rows, in parallel, each cluster's rows in
+    // ascending order and its counts compact (`[seen, agree, disagree]` as u32), so that they stay
+    // in cache while its rows are read. Integer sums: the result does not depend on the threads.
+    let add_row = |counts: &mut [[u32; 3]], row: usize| {
         let (columns, values) = conversation.row_votes(row);
         for (&s, &v) in columns.iter().zip(values) {
-            let s = s as usize;
-            let add = |c: &mut VoteCounts| {
-                c.seen += 1;
-                c.agree += u64::from(v == -1);
-                c.disagree += u64::from(v == 1);
-            };
-            add(&mut all_counts[s]);
-            if b != usize::MAX {
-                add(&mut base_counts[b * n_statements + s]);
-            }
+            let c = &mut counts[s as usize];
+            c[0] += 1;
+            c[1] += u32::from(v == -1);
+            c[2] += u32::from(v == 1);
         }
+    };
+    let mut base_counts = vec![VoteCounts::default(); base.len() * n_statements];
+    let mut clustered = vec![false; conversation.participants().len()];
+    let rows_of: Vec<Vec<usize>> = base
+        .iter()
+        .map(|cluster| {
+            let mut rows: Vec<usize> =
+                cluster.members.iter().filter_map(|&p| conversation.participant_index(p)).collect();
+            rows.sort_unstable();
+            rows
+        })
+        .collect();
+    for &row in rows_of.iter().flatten() {
+        clustered[row] = true;
+    }
+    base_counts.par_chunks_mut(n_statements.max(1)).zip(&rows_of).for_each(|(counts, rows)| {
+        let mut compact = vec![[0u32; 3]; counts.len()];
+        for &row in rows {
+            add_row(&mut compact, row);
+        }
+        for (c, [seen, agree, disagree]) in counts.iter_mut().zip(compact) {
+            *c = VoteCounts { seen: seen.into(), agree: agree.into(), disagree: disagree.into() };
+        }
+    });
+    // All participants' counts: the clusters' plus those of the participants not clustered.
+    let mut all_counts = vec![VoteCounts::default(); n_statements];
+    for counts in base_counts.chunks(n_statements.max(1)) {
+        for (total, c) in all_counts.iter_mut().zip(counts) {
+            total.seen += c.seen;
+            total.agree += c.agree;
+            total.disagree += c.disagree;
+        }
+    }
+    let mut compact = vec![[0u32; 3]; n_statements];
+    for row in (0..clustered.len()).filter(|&row| !clustered[row]) {
+        add_row(&mut compact, row);
+    }
+    for (total, [seen, agree, disagree]) in all_counts.iter_mut().zip(compact) {
+        total.seen += u64::from(seen);
+        total.agree += u64::from(agree);
+        total.disagree += u64::from(disagree);
     }
     let base_counts: Vec<&[VoteCounts]> = base_counts.chunks(n_statements.max(1)).collect();
     let votes_base = tids

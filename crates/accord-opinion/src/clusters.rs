@@ -76,7 +76,9 @@ const KMEANS_BLOCK: usize = 4_096;
 /// SDM 2010): each point keeps an upper bound on the distance to its center and a lower bound on
 /// the distance to any other, moved by how far the centers move; a point whose bounds show its
 /// center is still strictly the nearest is not compared with the others. A point is otherwise
-/// compared with every center, so the assignment is Lloyd's, ties included. Nearest is by squared
+/// compared with the centers within twice its distance to its own center (each center keeps the
+/// others sorted by distance from it): by the triangle inequality no other center can be nearer,
+/// so the assignment is Lloyd's, ties included. Nearest is by squared
 /// distance, which orders as Pol.is's distance does except where two distances round to the same
 /// square root.
 pub(crate) fn kmeans(
@@ -144,20 +146,25 @@ fn lloyd(
     let mut iters_left = max_iters;
     loop {
         let centers: Vec<[f64; 2]> = clusters.iter().map(|c| c.center).collect();
-        // Half the distance from each center to the nearest other one.
-        let half_gap: Vec<f64> = centers
+        // For each center, the other centers by increasing distance from it: a center nearer to a
+        // point than its own center `a` lies within twice the point's distance to `a`.
+        let neighbours: Vec<Vec<(f64, u32)>> = centers
             .iter()
             .enumerate()
             .map(|(j, &c)| {
-                let nearest = centers
+                let mut others: Vec<(f64, u32)> = centers
                     .iter()
                     .enumerate()
                     .filter(|&(o, _)| o != j)
-                    .map(|(_, &o)| distance(c, o))
-                    .fold(f64::INFINITY, f64::min);
-                nearest / 2.0
+                    .map(|(o, &center)| (distance(c, center), o as u32))
+                    .collect();
+                others.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                others
             })
             .collect();
+        // Half the distance from each center to the nearest other one.
+        let half_gap: Vec<f64> =
+            neighbours.iter().map(|others| others.first().map_or(f64::INFINITY, |&(d, _)| d / 2.0)).collect();
         assigned
             .par_chunks_mut(KMEANS_BLOCK)
             .zip(upper.par_chunks_mut(KMEANS_BLOCK))
@@ -176,10 +183,29 @@ fn lloyd(
                             continue;
                         }
                     }
-                    let (mut best, mut best_d2, mut second_d2) = (0usize, f64::INFINITY, f64::INFINITY);
-                    for (j, &center) in centers.iter().enumerate() {
-                        let d2 = squared_distance(point, center);
-                        if d2 < best_d2 {
+                    // Candidates: `a` and the centers within twice the distance to `a` (all of
+                    // them on the first step, when that distance is not known yet). A center
+                    // further away is further from the point than `a` by the triangle
+                    // inequality, so the nearest (ties to the lowest position, by squared
+                    // distance) is among the candidates.
+                    let (radius, reach) = if upper[i].is_finite() {
+                        let reach = 2.0 * upper[i] * (1.0 + BOUND_MARGIN);
+                        (upper[i], reach)
+                    } else {
+                        (f64::INFINITY, f64::INFINITY)
+                    };
+                    let (mut best, mut best_d2) = (a, squared_distance(point, centers[a]));
+                    let mut second_d2 = f64::INFINITY;
+                    // Distance from `a` of the nearest center not compared, if any.
+                    let mut beyond = f64::INFINITY;
+                    for &(gap, j) in &neighbours[a] {
+                        if gap > reach {
+                            beyond = gap;
+                            break;
+                        }
+                        let j = j as usize;
+                        let d2 = squared_distance(point, centers[j]);
+                        if d2 < best_d2 || (d2 == best_d2 && j < best) {
                             second_d2 = best_d2;
                             best_d2 = d2;
                             best = j;
@@ -189,7 +215,8 @@ fn lloyd(
                     }
                     assigned[i] = best as u32;
                     upper[i] = best_d2.sqrt();
-                    lower[i] = second_d2.sqrt();
+                    // A center not compared is at least `beyond - radius` from the point.
+                    lower[i] = second_d2.sqrt().min(beyond - radius);
                 }
             });
         // New centers from sums in point order: the order weighted_mean adds a cluster's members

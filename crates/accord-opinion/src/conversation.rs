@@ -9,7 +9,9 @@
 //! statements: 100 M votes take 500 MB where the dense matrix of 1 M participants by 10 k
 //! statements would take 10 GB.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A participant's id (Pol.is `pid`).
 pub type ParticipantId = i64;
@@ -268,11 +270,13 @@ impl Conversation {
         if rows.is_empty() {
             return Err(ConversationError::Empty);
         }
+        let known: Option<FxHashSet<StatementId>> = list.known.as_ref().map(|k| k.iter().copied().collect());
+        let is_known = |statement| known.as_ref().is_none_or(|k| k.contains(&statement));
         let mut first_error = None;
         for (row, vote_row) in rows.iter().enumerate() {
             if Vote::from_value(vote_row.vote, sign).is_none() {
                 first_error = Some(ConversationError::VoteOutOfRange { row, found: vote_row.vote });
-            } else if !list.is_known(vote_row.statement) {
+            } else if !is_known(vote_row.statement) {
                 first_error =
                     Some(ConversationError::UnknownStatement { row, statement: vote_row.statement });
             }
@@ -280,48 +284,52 @@ impl Conversation {
                 break;
             }
         }
-        // Sorting row indices by (participant, statement, latest first, row) puts each pair's
-        // latest votes first in row order: the first is kept, and any later one at the same time
-        // with another value is a conflict.
-        let mut order: Vec<u32> =
-            (0..u32::try_from(rows.len()).expect("fewer than 2^32 vote rows")).collect();
-        let key = |&i: &u32| {
-            let r = &rows[i as usize];
-            (r.participant, r.statement, std::cmp::Reverse(r.modified), i)
-        };
-        if order.len() > 100_000 {
+        // Sorting by (participant, statement, latest first, row) puts each pair's latest votes
+        // first in row order: the first is kept, and any later one at the same time with another
+        // value is a conflict. The keys are sorted by value, not through the rows, so that the
+        // sort reads memory in order.
+        let mut keys: Vec<(ParticipantId, StatementId, std::cmp::Reverse<i64>, u32, i64)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let i = u32::try_from(i).expect("fewer than 2^32 vote rows");
+                (r.participant, r.statement, std::cmp::Reverse(r.modified), i, r.vote)
+            })
+            .collect();
+        if keys.len() > 100_000 {
             use rayon::slice::ParallelSliceMut;
-            order.par_sort_unstable_by_key(key);
+            keys.par_sort_unstable();
         } else {
-            order.sort_unstable_by_key(key);
+            keys.sort_unstable();
         }
         let mut builder = ConversationBuilder::with_list(sign, list, rows.len());
         let mut conflict: Option<ConversationError> = None;
-        let mut kept: Option<usize> = None;
-        for &i in &order {
-            let (row, vote_row) = (i as usize, &rows[i as usize]);
-            match kept.map(|k| (k, &rows[k])) {
-                Some((first_row, first))
-                    if (first.participant, first.statement) == (vote_row.participant, vote_row.statement) =>
+        // The kept row of the current pair: (row, participant, statement, modified, vote).
+        let mut kept: Option<(usize, ParticipantId, StatementId, i64, i64)> = None;
+        for &(participant, statement, std::cmp::Reverse(modified), i, vote) in &keys {
+            let row = i as usize;
+            match kept {
+                Some((first_row, first_participant, first_statement, first_modified, first_vote))
+                    if (first_participant, first_statement) == (participant, statement) =>
                 {
-                    let same_time = first.modified == vote_row.modified;
+                    let same_time = first_modified == modified;
                     let earlier_conflict = conflict.as_ref().is_some_and(|c| conflict_row(c) < row);
-                    if same_time && first.vote != vote_row.vote && !earlier_conflict {
+                    if same_time && first_vote != vote && !earlier_conflict {
                         conflict = Some(ConversationError::ConflictingDuplicate {
                             row,
                             first_row,
-                            participant: vote_row.participant,
-                            statement: vote_row.statement,
-                            modified: first.modified,
-                            first: first.vote,
-                            found: vote_row.vote,
+                            participant,
+                            statement,
+                            modified,
+                            first: first_vote,
+                            found: vote,
                         });
                     }
                 }
                 _ => {
-                    kept = Some(row);
+                    kept = Some((row, participant, statement, modified, vote));
                     if first_error.is_none() {
-                        builder.push_unchecked(vote_row.participant, vote_row.statement, vote_row.vote)?;
+                        builder.push_unchecked(participant, statement, vote)?;
                     }
                 }
             }
@@ -445,7 +453,7 @@ pub struct ConversationBuilder {
     /// Column index in order of first appearance; remapped to ascending statement ids in `build`.
     columns: Vec<u32>,
     values: Vec<i8>,
-    column_of: HashMap<StatementId, u32>,
+    column_of: FxHashMap<StatementId, u32>,
     /// Statement ids in order of first appearance.
     statement_ids: Vec<StatementId>,
     previous: Option<(ParticipantId, StatementId)>,
@@ -471,7 +479,7 @@ impl ConversationBuilder {
             row_starts: vec![0],
             columns: Vec::with_capacity(n_votes_hint),
             values: Vec::with_capacity(n_votes_hint),
-            column_of: HashMap::new(),
+            column_of: FxHashMap::default(),
             statement_ids: Vec::new(),
             previous: None,
             n_rows: 0,

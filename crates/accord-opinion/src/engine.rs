@@ -9,11 +9,11 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::{downstream, in_conv, Analysis};
+use crate::analysis::{cold_start, downstream, in_conv, Analysis};
 use crate::clusters::{base_clusters, group_clusters};
 use crate::conversation::{Conversation, ConversationError, SignConvention, Vote, VoteRow};
 use crate::hash_order::clojure_order_key;
-use crate::pca::{pca, project_participants};
+use crate::pca::{pca, project_participants, PairSums, PAIR_SUMS_MAX_STATEMENTS};
 use crate::settings::CheckedSettings;
 
 /// The live state of one conversation's analysis: the votes and the last [`Analysis`], refreshed
@@ -41,14 +41,23 @@ pub struct Engine {
     analysis: Analysis,
     /// Whether votes came after `analysis` was computed.
     stale: bool,
+    /// The conversation's pair sums, kept up to date vote by vote, when it has at most
+    /// [`PAIR_SUMS_MAX_STATEMENTS`] statements; `None` above, or after a new statement (they are
+    /// then computed again on the next refresh).
+    pair_sums: Option<PairSums>,
 }
 
 impl Engine {
     /// Analyzes the conversation from a cold start ([`crate::analyze`]) and keeps it; new votes
     /// are read in `sign`.
     pub fn new(conversation: Conversation, settings: CheckedSettings, sign: SignConvention) -> Engine {
-        let analysis = crate::analyze(&conversation, &settings);
-        Engine { conversation, settings, sign, analysis, stale: false }
+        let pair_sums = Self::pair_sums_of(&conversation);
+        let analysis = cold_start(&conversation, &settings, None, pair_sums.as_ref());
+        Engine { conversation, settings, sign, analysis, stale: false, pair_sums }
+    }
+
+    fn pair_sums_of(conversation: &Conversation) -> Option<PairSums> {
+        (conversation.statements().len() <= PAIR_SUMS_MAX_STATEMENTS).then(|| PairSums::new(conversation))
     }
 
     /// The votes so far.
@@ -67,8 +76,25 @@ impl Engine {
     pub fn vote(&mut self, row: VoteRow) -> Result<(), ConversationError> {
         let vote = Vote::from_value(row.vote, self.sign)
             .ok_or(ConversationError::VoteOutOfRange { row: 0, found: row.vote })?;
+        let before = self.conversation.participant_index(row.participant).map(|p| {
+            let (columns, values) = self.conversation.row_votes(p);
+            (columns.to_vec(), values.to_vec())
+        });
+        let n_statements = self.conversation.statements().len();
         self.conversation.set_vote(row.participant, row.statement, vote.polis_value())?;
         self.stale = true;
+        // Only this participant's pairs change, unless a new statement renumbered the columns.
+        if self.conversation.statements().len() != n_statements {
+            self.pair_sums = None;
+        } else if let Some(sums) = &mut self.pair_sums {
+            let mod_out = self.conversation.mod_out_columns();
+            if let Some((columns, values)) = before {
+                sums.add_row(&columns, &values, mod_out, -1);
+            }
+            let p = self.conversation.participant_index(row.participant).expect("the vote was just recorded");
+            let (columns, values) = self.conversation.row_votes(p);
+            sums.add_row(columns, values, mod_out, 1);
+        }
         Ok(())
     }
 
@@ -78,6 +104,9 @@ impl Engine {
     /// number of groups smoothed ([`crate::GroupKSmoother`]), then everything downstream.
     pub fn analysis(&mut self) -> &Analysis {
         if self.stale {
+            if self.pair_sums.is_none() {
+                self.pair_sums = Self::pair_sums_of(&self.conversation);
+            }
             self.analysis = self.refresh();
             self.stale = false;
         }
@@ -88,13 +117,13 @@ impl Engine {
         let settings = self.settings.get();
         let last = &self.analysis;
         let conversation = &self.conversation;
-        let pca = pca(conversation, settings.pca_iters, Some(&last.pca.comps));
+        let pca = pca(conversation, settings.pca_iters, Some(&last.pca.comps), self.pair_sums.as_ref());
         let positions = project_participants(conversation, &pca);
         // Pol.is's in-conv only grows: the last members stay, new qualifiers join.
         let mut members: BTreeSet<i64> = last.in_conv.iter().copied().collect();
         members.extend(in_conv(conversation, &self.settings));
         let mut in_conv: Vec<i64> = members.into_iter().collect();
-        in_conv.sort_by_key(|&p| clojure_order_key(p));
+        in_conv.sort_by_cached_key(|&p| (clojure_order_key(p), p));
         let in_conv_positions: Vec<[f64; 2]> = in_conv
             .iter()
             .map(|&p| positions[conversation.participant_index(p).expect("in_conv holds participants")])

@@ -12,11 +12,18 @@
 //! over the votes instead of a thousand; where they are nearly equal, power iteration barely
 //! moves while the eigensolver still finds the pair.
 //!
-//! The matrix is never formed. `X` is the centered imputed matrix: an unvoted cell holds the
+//! `X` itself is never formed. It is the centered imputed matrix: an unvoted cell holds the
 //! column mean, which is also the center, so once centered it is exactly zero, and a moderated-out
-//! column is all zero with a center of zero. So `X` has the sparsity of the votes, and
-//! `XᵀX v = Σ_p (x_p · v) x_p` over each participant's votes `x_p`, read from the conversation's
-//! compressed rows with the center subtracted on the fly.
+//! column is all zero with a center of zero. So `X` has the sparsity of the votes.
+//!
+//! Up to [`PAIR_SUMS_MAX_STATEMENTS`] statements, `XᵀX` is formed from integer sums over pairs of
+//! statements ([`PairSums`]): with `c` the center and the sums over the participants who voted on
+//! both `i` and `j`,
+//! `(XᵀX)ᵢⱼ = Σ (vᵢ - cᵢ)(vⱼ - cⱼ) = Σ vᵢvⱼ - cⱼ Σ vᵢ - cᵢ Σ vⱼ + n cᵢcⱼ`.
+//! The sums are exact integers, so they are the same in any order (parallel, or kept up to date
+//! vote by vote by [`crate::Engine`]), and the eigensolver then works on the small dense matrix.
+//! Above, `XᵀX v = Σ_p (x_p · v) x_p` is applied over each participant's votes `x_p`, read from
+//! the conversation's compressed rows with the center subtracted on the fly.
 
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::matrix_free::LinOp;
@@ -86,29 +93,54 @@ impl<'a> Gram<'a> {
     }
 
     /// `out = XᵀX input` for each of the `k` columns of `input` (column-major, `n_cols × k`).
+    ///
+    /// For one column `y`: each participant's `x_p · y = Σ_j (v_pj yⱼ - cⱼyⱼ)` over their votes,
+    /// then `(XᵀX y)ⱼ = Σ_p (x_p · y)(v_pj - cⱼ) = uⱼ - cⱼtⱼ` with `uⱼ = Σ_p (x_p · y) v_pj` and
+    /// `tⱼ = Σ_p (x_p · y)` over the participants who voted on `j`. So each vote is read twice
+    /// straight from the compressed rows, and the center only once per column.
     fn apply_to(&self, input: &[f64], k: usize) -> Vec<f64> {
         let n_cols = self.center.len();
-        let partials: Vec<Vec<f64>> = self
-            .chunks
-            .par_iter()
-            .map(|rows| {
-                let mut sum = vec![0.0; n_cols * k];
-                let mut row: Vec<(usize, f64)> = Vec::new();
-                for p in rows.clone() {
-                    row.clear();
-                    row.extend(self.centered_row(p));
-                    for j in 0..k {
-                        let (input, sum) = (&input[j * n_cols..], &mut sum[j * n_cols..]);
-                        let weight: f64 = row.iter().map(|&(c, x)| x * input[c]).sum();
-                        for &(c, x) in &row {
-                            sum[c] += weight * x;
+        let mod_out = self.conversation.mod_out_columns();
+        let mut output = vec![0.0; n_cols * k];
+        for (input, output) in input.chunks(n_cols.max(1)).zip(output.chunks_mut(n_cols.max(1))).take(k) {
+            // `[yⱼ, cⱼyⱼ]`, zero on moderated-out columns so that their votes add nothing.
+            let paired: Vec<[f64; 2]> = (0..n_cols)
+                .map(|c| if mod_out[c] { [0.0, 0.0] } else { [input[c], self.center[c] * input[c]] })
+                .collect();
+            let partials: Vec<Vec<[f64; 2]>> = self
+                .chunks
+                .par_iter()
+                .map(|rows| {
+                    // `[uⱼ, tⱼ]` over this chunk's rows.
+                    let mut sums = vec![[0.0f64; 2]; n_cols];
+                    for p in rows.clone() {
+                        let (columns, values) = self.conversation.row_votes(p);
+                        let mut dot = 0.0;
+                        for (&c, &v) in columns.iter().zip(values) {
+                            let [y, cy] = paired[c as usize];
+                            dot += f64::from(v) * y - cy;
+                        }
+                        for (&c, &v) in columns.iter().zip(values) {
+                            let sum = &mut sums[c as usize];
+                            sum[0] += dot * f64::from(v);
+                            sum[1] += dot;
                         }
                     }
+                    sums
+                })
+                .collect();
+            let mut total = vec![[0.0f64; 2]; n_cols];
+            for partial in partials {
+                for (t, x) in total.iter_mut().zip(partial) {
+                    t[0] += x[0];
+                    t[1] += x[1];
                 }
-                sum
-            })
-            .collect();
-        add_in_order(partials, n_cols * k)
+            }
+            for (c, out) in output.iter_mut().enumerate() {
+                *out = if mod_out[c] { 0.0 } else { total[c][0] - self.center[c] * total[c][1] };
+            }
+        }
+        output
     }
 
     /// The dense `XᵀX`, `n_cols × n_cols`.
@@ -179,6 +211,109 @@ impl LinOp<f64> for Gram<'_> {
     }
 }
 
+/// Up to this many statements, `XᵀX` is formed densely from [`PairSums`] (`16 n²` bytes: 256 MB at
+/// 4,000); above, it is applied matrix-free from the votes.
+pub(crate) const PAIR_SUMS_MAX_STATEMENTS: usize = 4_000;
+
+/// Output rows of [`PairSums::new`] are filled in parallel bands of about this many entries.
+const PAIR_SUMS_BAND: usize = 1 << 16;
+
+/// Integer sums over every pair of statements `i ≤ j`, over the participants who voted on both:
+/// `[n, Σ vᵢvⱼ, Σ vᵢ, Σ vⱼ]` with votes in Pol.is's sign (agree `-1`). Moderated-out statements
+/// have none. `XᵀX` of the centered matrix follows for any center ([`PairSums::gram`]); being
+/// integers, the sums are exact whatever order they are added in, and one changed vote changes
+/// only its participant's pairs ([`PairSums::add_row`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PairSums {
+    n: usize,
+    /// Row-major `n × n`; only entries `(i, j)` with `i ≤ j` are used.
+    sums: Vec<[i32; 4]>,
+}
+
+impl PairSums {
+    /// The sums of a conversation's votes, `O(Σ_p votes_p²)` additions in parallel bands of
+    /// statements.
+    pub(crate) fn new(conversation: &Conversation) -> PairSums {
+        let n = conversation.statements().len();
+        let mut sums = vec![[0i32; 4]; n * n];
+        let mod_out = conversation.mod_out_columns();
+        let band_rows = (PAIR_SUMS_BAND / n.max(1)).max(1);
+        sums.par_chunks_mut(band_rows * n.max(1)).enumerate().for_each(|(band, out)| {
+            let low = (band * band_rows) as u32;
+            let high = low + (out.len() / n) as u32;
+            for p in 0..conversation.participants().len() {
+                let (columns, values) = conversation.row_votes(p);
+                let start = columns.partition_point(|&c| c < low);
+                for a in start..columns.len() {
+                    let i = columns[a];
+                    if i >= high {
+                        break;
+                    }
+                    if mod_out[i as usize] {
+                        continue;
+                    }
+                    let row = &mut out[(i - low) as usize * n..][..n];
+                    add_pairs(row, i32::from(values[a]), &columns[a..], &values[a..], mod_out, 1);
+                }
+            }
+        });
+        PairSums { n, sums }
+    }
+
+    /// Adds (`weight` 1) or removes (`weight` -1) the pairs of one participant's votes, given as
+    /// ascending columns and their values.
+    pub(crate) fn add_row(&mut self, columns: &[u32], values: &[i8], mod_out: &[bool], weight: i32) {
+        let n = self.n;
+        for a in 0..columns.len() {
+            let i = columns[a] as usize;
+            if mod_out[i] {
+                continue;
+            }
+            let row = &mut self.sums[i * n..][..n];
+            add_pairs(row, i32::from(values[a]), &columns[a..], &values[a..], mod_out, weight);
+        }
+    }
+
+    /// The number of statements.
+    pub(crate) fn n_statements(&self) -> usize {
+        self.n
+    }
+
+    /// `XᵀX` of the matrix centered on `center` (one entry per statement), `n × n`.
+    fn gram(&self, center: &[f64]) -> Mat<f64> {
+        let n = self.n;
+        Mat::from_fn(n, n, |r, c| {
+            let (i, j) = (r.min(c), r.max(c));
+            let [both, product, sum_i, sum_j] = self.sums[i * n + j].map(f64::from);
+            product - center[j] * sum_i - center[i] * sum_j + both * center[i] * center[j]
+        })
+    }
+}
+
+/// Adds `weight` times the pairs `(i, j)` of vote `value_i` on `i = columns[0]` with each vote
+/// `values[b]` on `j = columns[b]` (`j ≥ i`) into `row`, statement `i`'s row of the sums.
+#[inline]
+fn add_pairs(
+    row: &mut [[i32; 4]],
+    value_i: i32,
+    columns: &[u32],
+    values: &[i8],
+    mod_out: &[bool],
+    weight: i32,
+) {
+    // What a vote of -1, 0 or 1 on `j` adds, looked up instead of multiplied.
+    let add =
+        [-1, 0, 1].map(|value_j| [weight, weight * value_i * value_j, weight * value_i, weight * value_j]);
+    for (&j, &value_j) in columns.iter().zip(values) {
+        if mod_out[j as usize] {
+            continue;
+        }
+        let add = add[(value_j + 1) as usize];
+        let entry = &mut row[j as usize];
+        *entry = [entry[0] + add[0], entry[1] + add[1], entry[2] + add[2], entry[3] + add[3]];
+    }
+}
+
 /// Fixed row ranges of about equal numbers of votes.
 fn row_chunks(conversation: &Conversation) -> Vec<std::ops::Range<usize>> {
     let n_rows = conversation.participants().len();
@@ -239,21 +374,46 @@ pub(crate) fn centers(conversation: &Conversation) -> Vec<f64> {
 }
 
 /// The top two eigenpairs of `XᵀX`, eigenvalues descending; fewer when the solver returns fewer.
-/// With `warm`, the components of a previous update, the Lanczos solver starts from their sum,
-/// which converges in fewer passes when the data changed little.
+/// `gram` is `XᵀX` as a dense matrix (from [`PairSums`]) or as the matrix-free [`Gram`], whose
+/// dense form is built only when the Lanczos solver needs a fallback. With `warm`, the components
+/// of a previous update, the Lanczos solver starts from their sum, which converges in fewer passes
+/// when the data changed little.
 fn top_eigenvectors(
-    gram: &Gram<'_>,
+    gram: GramForm<'_>,
+    n_rows: usize,
+    trace: f64,
     max_restarts: usize,
     warm: Option<&[Vec<f64>; 2]>,
 ) -> Vec<(f64, Vec<f64>)> {
-    let n_cols = gram.nrows();
-    let n_rows = gram.conversation.participants().len();
+    let n_cols = match &gram {
+        GramForm::Dense(matrix) => matrix.nrows(),
+        GramForm::Free(gram) => gram.nrows(),
+    };
     // Few statements, or few participants (a Krylov space of low-rank data breaks down before it
     // reaches the solver's subspace size): the dense decomposition.
     let few_rows = n_rows <= DENSE_MAX_STATEMENTS && n_cols <= DENSE_FALLBACK_MAX_STATEMENTS;
     if n_cols <= DENSE_MAX_STATEMENTS || few_rows {
-        return dense_top_eigenvectors(gram);
+        return dense_top_eigenvectors(gram.into_dense().as_ref());
     }
+    let operator: &dyn LinOp<f64> = match &gram {
+        GramForm::Dense(matrix) => matrix,
+        GramForm::Free(gram) => gram,
+    };
+    // Pol.is starts power iteration from a vector of ones; so does the Krylov space here, unless
+    // warm-started.
+    let start: Vec<f64> = match warm {
+        Some([first, second]) if first.len() == n_cols && second.len() == n_cols => {
+            (0..n_cols).map(|i| first[i] + second[i]).collect()
+        }
+        _ => vec![1.0; n_cols],
+    };
+    // The residual norm `|XᵀX u - λ u|` is compared to this absolute tolerance; scaled by the
+    // trace (the sum of all eigenvalues) it is relative to the data.
+    let tolerance = 1e-14 * trace.max(f64::MIN_POSITIVE);
+    if let Some(pairs) = lanczos_top_two(operator, &start, tolerance) {
+        return pairs;
+    }
+    // Not converged in `LANCZOS_MAX_STEPS`: faer's restarted solver, then the dense decomposition.
     let params = faer::matrix_free::eigen::PartialEigenParams {
         min_dim: KRYLOV_MIN_DIM,
         max_dim: KRYLOV_MAX_DIM,
@@ -261,40 +421,131 @@ fn top_eigenvectors(
         ..Default::default()
     };
     let par = Par::Seq;
-    let mut memory = MemBuffer::new(faer::matrix_free::eigen::partial_eigen_scratch(gram, 2, par, params));
+    let mut memory =
+        MemBuffer::new(faer::matrix_free::eigen::partial_eigen_scratch(operator, 2, par, params));
     let mut vectors = Mat::<f64>::zeros(n_cols, 2);
     let mut values = [0.0; 2];
-    // Pol.is starts power iteration from a vector of ones; so does the Krylov space here, unless
-    // warm-started.
-    let start = match warm {
-        Some([first, second]) => faer::Col::<f64>::from_fn(n_cols, |i| first[i] + second[i]),
-        None => faer::Col::<f64>::from_fn(n_cols, |_| 1.0),
-    };
-    // faer compares the residual norm `|XᵀX u - λ u|` to this absolute tolerance; scaled by the
-    // trace (the sum of all eigenvalues) it is relative to the data.
-    let tolerance = 1e-14 * gram.trace().max(f64::MIN_POSITIVE);
     let info = faer::matrix_free::eigen::partial_self_adjoint_eigen(
         vectors.as_mut(),
         &mut values,
-        gram,
-        start.as_ref(),
+        operator,
+        faer::ColRef::from_slice(&start),
         tolerance,
         par,
         MemStack::new(&mut memory),
         params,
     );
     if info.n_converged_eigen < 2 && n_cols <= DENSE_FALLBACK_MAX_STATEMENTS {
-        return dense_top_eigenvectors(gram);
+        return dense_top_eigenvectors(gram.into_dense().as_ref());
     }
     (0..info.n_converged_eigen.min(2))
         .map(|j| (values[j], (0..n_cols).map(|r| vectors[(r, j)]).collect()))
         .collect()
 }
 
+/// The most Lanczos steps [`lanczos_top_two`] takes before it gives up.
+const LANCZOS_MAX_STEPS: usize = 300;
+
+/// The top two eigenpairs of the symmetric `operator` by the Lanczos process with full
+/// reorthogonalization (Golub and Van Loan, *Matrix Computations*, 4th ed., §10.1), from `start`;
+/// `None` when the Ritz pairs have not converged to residual norms `|A u - θ u| ≤ tolerance` within
+/// [`LANCZOS_MAX_STEPS`] steps, or when the Krylov space holds fewer than two directions.
+///
+/// Each step is one product with the operator (one pass over the votes) and the Ritz residuals are
+/// checked after each step, so a conversation whose top eigenvalues stand apart from the rest costs
+/// a dozen passes; faer's restarted solver always builds a subspace of at least 64.
+fn lanczos_top_two(operator: &dyn LinOp<f64>, start: &[f64], tolerance: f64) -> Option<Vec<(f64, Vec<f64>)>> {
+    let n = start.len();
+    let norm = dot(start, start).sqrt();
+    if n < 2 || norm == 0.0 || !norm.is_finite() {
+        return None;
+    }
+    let par = Par::Seq;
+    let mut memory = MemBuffer::new(operator.apply_scratch(1, par));
+    let mut basis: Vec<Vec<f64>> = vec![start.iter().map(|x| x / norm).collect()];
+    let (mut alpha, mut beta): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    let mut product = Mat::<f64>::zeros(n, 1);
+    for step in 0..LANCZOS_MAX_STEPS.min(n) {
+        let q = &basis[step];
+        operator.apply(
+            product.as_mut(),
+            faer::ColRef::from_slice(q).as_mat(),
+            par,
+            MemStack::new(&mut memory),
+        );
+        let mut w: Vec<f64> = (0..n).map(|i| product[(i, 0)]).collect();
+        alpha.push(dot(q, &w));
+        // Full reorthogonalization against every basis vector, twice ("twice is enough").
+        for _ in 0..2 {
+            for v in &basis {
+                let r = dot(v, &w);
+                w.iter_mut().zip(v).for_each(|(w, v)| *w -= r * v);
+            }
+        }
+        let next_beta = dot(&w, &w).sqrt();
+        let m = alpha.len();
+        let invariant = next_beta <= f64::EPSILON * alpha.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+        if m >= 2 && (invariant || m <= 40 || m % 10 == 0 || m == LANCZOS_MAX_STEPS.min(n)) {
+            // The Ritz pairs of the tridiagonal T = tridiag(beta, alpha, beta).
+            let t = Mat::from_fn(m, m, |i, j| match i.abs_diff(j) {
+                0 => alpha[i],
+                1 => beta[i.min(j)],
+                _ => 0.0,
+            });
+            let eigen = t.self_adjoint_eigen(Side::Lower).ok()?;
+            let (values, vectors) = (eigen.S(), eigen.U());
+            let top = [m - 1, m - 2];
+            let converged =
+                invariant || top.iter().all(|&j| next_beta * vectors[(m - 1, j)].abs() <= tolerance);
+            if converged {
+                return Some(
+                    top.iter()
+                        .map(|&j| {
+                            let mut u = vec![0.0; n];
+                            for (k, v) in basis.iter().enumerate() {
+                                let s = vectors[(k, j)];
+                                u.iter_mut().zip(v).for_each(|(u, v)| *u += s * v);
+                            }
+                            let length = dot(&u, &u).sqrt();
+                            u.iter_mut().for_each(|x| *x /= length);
+                            (values[j], u)
+                        })
+                        .collect(),
+                );
+            }
+        }
+        if invariant {
+            return None;
+        }
+        beta.push(next_beta);
+        basis.push(w.iter().map(|x| x / next_beta).collect());
+    }
+    None
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(a, b)| a * b).sum()
+}
+
+/// `XᵀX`, formed or applied from the votes.
+enum GramForm<'a> {
+    Dense(Mat<f64>),
+    Free(Gram<'a>),
+}
+
+impl GramForm<'_> {
+    fn into_dense(self) -> Mat<f64> {
+        match self {
+            GramForm::Dense(matrix) => matrix,
+            GramForm::Free(gram) => gram.dense(),
+        }
+    }
+}
+
 /// The top two eigenpairs from the dense self-adjoint decomposition of `XᵀX`.
-fn dense_top_eigenvectors(gram: &Gram<'_>) -> Vec<(f64, Vec<f64>)> {
+fn dense_top_eigenvectors(gram: MatRef<'_, f64>) -> Vec<(f64, Vec<f64>)> {
     let n_cols = gram.nrows();
-    let Ok(eigen) = gram.dense().self_adjoint_eigen(Side::Lower) else {
+    let Ok(eigen) = gram.self_adjoint_eigen(Side::Lower) else {
         return Vec::new();
     };
     // Eigenvalues come in ascending order.
@@ -312,19 +563,44 @@ fn dense_top_eigenvectors(gram: &Gram<'_>) -> Vec<(f64, Vec<f64>)> {
 /// iteration from the all-ones vector would (entries summing to a positive number).
 /// `max_restarts` bounds the Lanczos solver's restarts (see [`crate::Settings::pca_iters`]);
 /// `warm`, the components of a previous update, speeds it up (Pol.is also starts each update's
-/// power iteration from the last components).
-pub(crate) fn pca(conversation: &Conversation, max_restarts: usize, warm: Option<&[Vec<f64>; 2]>) -> Pca {
+/// power iteration from the last components). `pair_sums`, when given, must be the conversation's
+/// ([`PairSums::new`]); without them they are computed when there are at most
+/// [`PAIR_SUMS_MAX_STATEMENTS`] statements.
+pub(crate) fn pca(
+    conversation: &Conversation,
+    max_restarts: usize,
+    warm: Option<&[Vec<f64>; 2]>,
+    pair_sums: Option<&PairSums>,
+) -> Pca {
     let center = centers(conversation);
     let n_rows = conversation.participants().len();
     let n_cols = center.len();
-    let gram = Gram::new(conversation, &center);
-    let trace = gram.trace();
+    let owned;
+    let gram = if n_cols <= PAIR_SUMS_MAX_STATEMENTS {
+        let sums = match pair_sums {
+            Some(sums) => sums,
+            None => {
+                owned = PairSums::new(conversation);
+                &owned
+            }
+        };
+        debug_assert_eq!(sums.n_statements(), n_cols, "pair sums of another conversation");
+        GramForm::Dense(sums.gram(&center))
+    } else {
+        GramForm::Free(Gram::new(conversation, &center))
+    };
+    let trace = match &gram {
+        GramForm::Dense(matrix) => (0..n_cols).map(|i| matrix[(i, i)]).sum(),
+        GramForm::Free(gram) => gram.trace(),
+    };
     let mut comps = [vec![0.0; n_cols], vec![0.0; n_cols]];
     // Pol.is finds min(2, n_rows, n_cols) components; a missing one is a zero vector here.
     let n_components = 2.min(n_rows).min(n_cols);
     if trace > 0.0 && n_components > 0 {
-        for (i, (value, mut vector)) in
-            top_eigenvectors(&gram, max_restarts, warm).into_iter().take(n_components).enumerate()
+        for (i, (value, mut vector)) in top_eigenvectors(gram, n_rows, trace, max_restarts, warm)
+            .into_iter()
+            .take(n_components)
+            .enumerate()
         {
             if value <= NO_VARIANCE * trace {
                 continue;
@@ -385,4 +661,102 @@ pub(crate) fn project_participants(conversation: &Conversation, pca: &Pca) -> Ve
             [scale * x, scale * y]
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversation::{Moderation, SignConvention, Statement, VoteRow};
+
+    /// A seeded conversation of 300 participants on 50 statements, statement 7 moderated out.
+    fn conversation() -> Conversation {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut rows = Vec::new();
+        for participant in 0..300 {
+            for statement in 0..50 {
+                if next() % 3 == 0 {
+                    let vote = (next() % 3) as i64 - 1;
+                    rows.push(VoteRow { participant, statement, vote, modified: 0 });
+                }
+            }
+        }
+        let statements: Vec<Statement> = (0..50)
+            .map(|id| Statement {
+                id,
+                moderation: if id == 7 { Moderation::Rejected } else { Moderation::Unmoderated },
+                is_meta: false,
+            })
+            .collect();
+        Conversation::new(&rows, SignConvention::AgreeIsPositive, Some(&statements)).expect("valid votes")
+    }
+
+    #[test]
+    fn the_gram_matrix_from_pair_sums_is_the_one_summed_from_centered_votes() {
+        let conversation = conversation();
+        let center = centers(&conversation);
+        let from_sums = PairSums::new(&conversation).gram(&center);
+        let summed = Gram::new(&conversation, &center).dense();
+        let n = center.len();
+        for i in 0..n {
+            for j in 0..n {
+                assert!((from_sums[(i, j)] - summed[(i, j)]).abs() < 1e-9, "entry ({i}, {j})");
+            }
+        }
+        assert!((0..n).all(|j| from_sums[(7, j)] == 0.0), "the moderated-out statement has no pairs");
+    }
+
+    #[test]
+    fn removing_and_adding_a_row_changes_only_that_participants_pairs() {
+        let mut conversation = conversation();
+        let mut sums = PairSums::new(&conversation);
+        let (columns, values) = conversation.row_votes(4);
+        let (columns, values) = (columns.to_vec(), values.to_vec());
+        conversation.set_vote(conversation.participants()[4], 3, 1).expect("a known statement");
+        let mod_out = conversation.mod_out_columns().to_vec();
+        sums.add_row(&columns, &values, &mod_out, -1);
+        let (columns, values) = conversation.row_votes(4);
+        sums.add_row(columns, values, &mod_out, 1);
+        assert_eq!(sums, PairSums::new(&conversation));
+    }
+
+    #[test]
+    fn the_matrix_free_product_is_the_dense_gram_times_the_vector() {
+        let conversation = conversation();
+        let center = centers(&conversation);
+        let gram = Gram::new(&conversation, &center);
+        let dense = PairSums::new(&conversation).gram(&center);
+        let n = center.len();
+        let input: Vec<f64> = (0..2 * n).map(|i| ((i * 37) % 11) as f64 - 5.0).collect();
+        let product = gram.apply_to(&input, 2);
+        for k in 0..2 {
+            for i in 0..n {
+                let expected: f64 = (0..n).map(|j| dense[(i, j)] * input[k * n + j]).sum();
+                assert!((product[k * n + i] - expected).abs() < 1e-9, "vector {k}, entry {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn lanczos_finds_the_top_two_eigenpairs_of_the_dense_decomposition() {
+        let conversation = conversation();
+        let center = centers(&conversation);
+        let dense = PairSums::new(&conversation).gram(&center);
+        let trace: f64 = (0..center.len()).map(|i| dense[(i, i)]).sum();
+        let start = vec![1.0; center.len()];
+        let lanczos = lanczos_top_two(&dense, &start, 1e-14 * trace).expect("converges on 50 statements");
+        let exact = dense_top_eigenvectors(dense.as_ref());
+        for ((value, vector), (exact_value, exact_vector)) in lanczos.iter().zip(&exact) {
+            assert!((value - exact_value).abs() < 1e-9 * trace, "eigenvalue {value} against {exact_value}");
+            let sign = dot(vector, exact_vector).signum();
+            let worst =
+                vector.iter().zip(exact_vector).map(|(a, b)| (a - sign * b).abs()).fold(0.0, f64::max);
+            assert!(worst < 1e-8, "eigenvector differs by {worst}");
+        }
+    }
 }
