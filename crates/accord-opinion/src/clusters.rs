@@ -146,25 +146,37 @@ fn lloyd(
     let mut iters_left = max_iters;
     loop {
         let centers: Vec<[f64; 2]> = clusters.iter().map(|c| c.center).collect();
-        // For each center, the other centers by increasing distance from it: a center nearer to a
-        // point than its own center `a` lies within twice the point's distance to `a`.
-        let neighbours: Vec<Vec<(f64, u32)>> = centers
-            .iter()
-            .enumerate()
-            .map(|(j, &c)| {
+        // For each center, the other centers by increasing distance from it (a center nearer to a
+        // point than its own center `a` lies within twice the point's distance to `a`), sorted
+        // when a point of that center first needs it.
+        let neighbours: Vec<std::sync::OnceLock<Vec<(f64, u32)>>> =
+            centers.iter().map(|_| std::sync::OnceLock::new()).collect();
+        let neighbours_of = |j: usize| {
+            neighbours[j].get_or_init(|| {
                 let mut others: Vec<(f64, u32)> = centers
                     .iter()
                     .enumerate()
                     .filter(|&(o, _)| o != j)
-                    .map(|(o, &center)| (distance(c, center), o as u32))
+                    .map(|(o, &center)| (distance(centers[j], center), o as u32))
                     .collect();
                 others.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
                 others
             })
-            .collect();
+        };
         // Half the distance from each center to the nearest other one.
-        let half_gap: Vec<f64> =
-            neighbours.iter().map(|others| others.first().map_or(f64::INFINITY, |&(d, _)| d / 2.0)).collect();
+        let half_gap: Vec<f64> = centers
+            .iter()
+            .enumerate()
+            .map(|(j, &c)| {
+                let nearest = centers
+                    .iter()
+                    .enumerate()
+                    .filter(|&(o, _)| o != j)
+                    .map(|(_, &o)| distance(c, o))
+                    .fold(f64::INFINITY, f64::min);
+                nearest / 2.0
+            })
+            .collect();
         assigned
             .par_chunks_mut(KMEANS_BLOCK)
             .zip(upper.par_chunks_mut(KMEANS_BLOCK))
@@ -198,7 +210,7 @@ fn lloyd(
                     let mut second_d2 = f64::INFINITY;
                     // Distance from `a` of the nearest center not compared, if any.
                     let mut beyond = f64::INFINITY;
-                    for &(gap, j) in &neighbours[a] {
+                    for &(gap, j) in neighbours_of(a) {
                         if gap > reach {
                             beyond = gap;
                             break;
