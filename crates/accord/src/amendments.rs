@@ -2,8 +2,9 @@
 //! amendments of a draft, and a round's compilation text as HTML, Akoma Ntoso or Word.
 
 use crate::cli::Failure;
-use accord_server::amendment::{compilation_file, compiled, CompilationQuery};
+use accord_server::amendment::{compilation_file, compiled, kind_name, CompilationQuery, KINDS};
 use accord_store::{AmendmentError, AmendmentQuery, RevisionRef, Store, StoreError};
+use accord_text::amendment::Kind;
 use accord_text::EId;
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
@@ -111,7 +112,33 @@ pub async fn run(store: &Store, command: AmendmentsCommand) -> Result<(), Failur
     Ok(())
 }
 
-/// Runs `accord compile`: the compilation text of `revision` in `round`, filtered by party and objective.
+/// What `accord compile` keeps, as typed: the filters of the compilation page.
+#[derive(Debug, Clone, Default)]
+pub struct CompileFilter {
+    /// Only amendments this party (id) sponsors or co-sponsors.
+    pub party: Option<String>,
+    /// Only this element and what lies below it (an eId, checked by [`compile`]).
+    pub objective: Option<String>,
+    /// Only these kinds; all when empty.
+    pub kinds: Vec<Kind>,
+}
+
+/// A kind of amendment by the name the compilation page's filter and the API use: `replace`, `insert`,
+/// `delete`, `add`, `delete-element`.
+///
+/// # Errors
+/// Any other name, quoted, with the names expected.
+pub fn parse_amendment_kind(text: &str) -> Result<Kind, String> {
+    let text = text.trim();
+    KINDS
+        .into_iter()
+        .find(|kind| kind_name(*kind) == text)
+        .ok_or_else(|| format!("`{text}`: expected replace, insert, delete, add or delete-element"))
+}
+
+/// Runs `accord compile`: the compilation text of `revision` in `round`, filtered by party, objective and
+/// kind with the same [`CompilationQuery`] (and so the same `accord_text::compilation::Filter`) as the
+/// compilation page.
 ///
 /// # Errors
 /// Exit 2 for a bad objective eId; 4 for an unknown draft, revision or round; 3 for an unknown party.
@@ -120,9 +147,9 @@ pub async fn compile(
     revision: &RevisionRef,
     round: i64,
     format: CompileFormat,
-    party: Option<String>,
-    objective: Option<String>,
+    filter: CompileFilter,
 ) -> Result<Vec<u8>, Failure> {
+    let CompileFilter { party, objective, kinds } = filter;
     let objective = match objective {
         Some(text) => Some(EId::parse(&text).map_err(|error| Failure {
             error: anyhow::anyhow!("--objective `{text}` is not an eId: {error}"),
@@ -130,7 +157,7 @@ pub async fn compile(
         })?),
         None => None,
     };
-    let query = CompilationQuery { round: Some(round), party, objective, kinds: Vec::new(), format: None };
+    let query = CompilationQuery { round: Some(round), party, objective, kinds, format: None };
     let made = compiled(store, revision, &query).await.map_err(server_failure)?;
     let format = match format {
         CompileFormat::Html => "html",

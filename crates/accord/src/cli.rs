@@ -139,6 +139,10 @@ enum Command {
         /// Only this element and what lies below it, e.g. sec_3__obj_15.
         #[arg(long)]
         objective: Option<String>,
+        /// Only amendments of this kind: replace, insert, delete, add or delete-element; repeat for several
+        /// kinds (all kinds when absent), as the compilation page's checkboxes.
+        #[arg(long = "kind", value_name = "KIND", value_parser = crate::amendments::parse_amendment_kind)]
+        kinds: Vec<accord_text::amendment::Kind>,
     },
     /// List the revisions of a draft.
     Revisions {
@@ -414,10 +418,10 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             let store = open().await?;
             crate::amendments::run(&store, command).await?;
         }
-        Command::Compile { revision, round, format, output, party, objective } => {
+        Command::Compile { revision, round, format, output, party, objective, kinds } => {
             let store = open().await?;
-            let bytes =
-                crate::amendments::compile(&store, &revision, round, format, party, objective).await?;
+            let filter = crate::amendments::CompileFilter { party, objective, kinds };
+            let bytes = crate::amendments::compile(&store, &revision, round, format, filter).await?;
             let binary = matches!(format, crate::amendments::CompileFormat::Docx);
             write_output(output.as_deref(), &bytes, binary)?;
         }

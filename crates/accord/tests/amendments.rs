@@ -137,3 +137,63 @@ fn compile_writes_html_valid_akoma_ntoso_and_a_word_file() {
     assert_eq!(accord(dir.path(), &["compile", "gcm/0", "--round", "99"]).0, 4);
     assert_eq!(accord(dir.path(), &["compile", "gcm/0", "--round", "1", "--objective", "not an eid"]).0, 2);
 }
+
+/// The amendment numbers (`A/N`) a compilation file names, each once, in order.
+fn amendment_numbers(text: &str) -> Vec<u64> {
+    let mut numbers: Vec<u64> = text
+        .match_indices("A/")
+        .filter_map(|(at, _)| {
+            let digits: String = text[at + 2..].chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+}
+
+#[test]
+fn compile_keeps_exactly_the_amendments_of_the_kinds_party_and_objective_asked_for() {
+    // Expected numbers worked out by reading the demonstration's list (crates/accord-demo/src/amendments.rs,
+    // `written`, amendment i of the list is A/i+1), not by running accord: its deletions of words are A/11
+    // (Poland, objective 15 (b)), A/14 (Australia, objective 13 (a)) and A/25 (Japan, objective 15 (c)); its
+    // one deletion of an element is A/7 (Brazil, objective 1 (k)); its one new element is A/6 (objective 15
+    // (c bis)). Atlanta (`atlanta-us`) is the first city the demonstration accredits as a participant
+    // (City(0)); the insertions it sponsors or co-sponsors are A/9, A/13 and A/22 (the other insertions, A/8,
+    // A/16, A/18, A/20 and A/24, do not name it, and the generated amendments after A/30 all replace words).
+    // None of these is a draft or withdrawn.
+    let dir = with_demo();
+    let compile = |extra: &[&str]| -> Vec<u64> {
+        let mut args = vec!["compile", "gcm/0", "--round", "1", "--format", "html"];
+        args.extend_from_slice(extra);
+        let (code, html, stderr) = accord(dir.path(), &args);
+        assert_eq!(code, 0, "accord compile {extra:?}: {stderr}");
+        let html = String::from_utf8(html).unwrap();
+        let numbers = amendment_numbers(&html);
+        // The file says how many it shows; it must be the count of numbers it names.
+        assert!(html.contains(&format!("{} amendments shown", numbers.len())), "{extra:?}: {numbers:?}");
+        numbers
+    };
+    let cases: [(&[&str], &[u64]); 7] = [
+        (&["--kind", "delete"], &[11, 14, 25]),
+        (&["--kind", "delete-element"], &[7]),
+        (&["--kind", "add"], &[6]),
+        (&["--kind", "delete", "--kind", "delete-element", "--kind", "add"], &[6, 7, 11, 14, 25]),
+        (&["--kind", "delete", "--objective", "sec_3__obj_15"], &[11, 25]),
+        (&["--kind", "delete", "--party", "poland"], &[11]),
+        (&["--kind", "insert", "--party", "atlanta-us"], &[9, 13, 22]),
+    ];
+    for (args, expected) in cases {
+        assert_eq!(compile(args), expected, "accord compile gcm/0 --round 1 {args:?}");
+    }
+    // Without --kind every kind is kept: more than the five above.
+    assert!(compile(&[]).len() > 30);
+
+    // An unknown kind is a usage error that names it and the kinds expected.
+    let (code, _, stderr) = accord(dir.path(), &["compile", "gcm/0", "--round", "1", "--kind", "rewrite"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`rewrite`: expected replace, insert, delete, add or delete-element"),
+        "{stderr}"
+    );
+}
