@@ -16,14 +16,14 @@
 //! column mean, which is also the center, so once centered it is exactly zero, and a moderated-out
 //! column is all zero with a center of zero. So `X` has the sparsity of the votes.
 //!
-//! Up to [`PAIR_SUMS_MAX_STATEMENTS`] statements, `XᵀX` is formed from integer sums over pairs of
-//! statements ([`PairSums`]): with `c` the center and the sums over the participants who voted on
-//! both `i` and `j`,
+//! On a cold start `XᵀX v = Σ_p (x_p · v) x_p` is applied over each participant's votes `x_p`, read
+//! from the conversation's compressed rows, once per Lanczos step. [`crate::Engine`], which refreshes
+//! the analysis after each vote, instead keeps integer sums over pairs of statements
+//! ([`PairSums`], up to [`PAIR_SUMS_MAX_STATEMENTS`] statements): with `c` the center and the sums
+//! over the participants who voted on both `i` and `j`,
 //! `(XᵀX)ᵢⱼ = Σ (vᵢ - cᵢ)(vⱼ - cⱼ) = Σ vᵢvⱼ - cⱼ Σ vᵢ - cᵢ Σ vⱼ + n cᵢcⱼ`.
-//! The sums are exact integers, so they are the same in any order (parallel, or kept up to date
-//! vote by vote by [`crate::Engine`]), and the eigensolver then works on the small dense matrix.
-//! Above, `XᵀX v = Σ_p (x_p · v) x_p` is applied over each participant's votes `x_p`, read from
-//! the conversation's compressed rows with the center subtracted on the fly.
+//! The sums are exact integers, so they are the same in any order, and a vote changes only its
+//! participant's pairs; the eigensolver then works on the small dense matrix.
 
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::matrix_free::LinOp;
@@ -211,9 +211,10 @@ impl LinOp<f64> for Gram<'_> {
     }
 }
 
-/// Up to this many statements, `XᵀX` is formed densely from [`PairSums`] (`16 n²` bytes: 256 MB at
-/// 4,000); above, it is applied matrix-free from the votes.
-pub(crate) const PAIR_SUMS_MAX_STATEMENTS: usize = 4_000;
+/// Up to this many statements, [`crate::Engine`] keeps [`PairSums`] (`16 n²` bytes: 16 MB at 1,000), so
+/// that after a vote `XᵀX` is formed in `O(n²)` instead of a pass over the votes per Lanczos step;
+/// above, forming it costs more than those passes.
+pub(crate) const PAIR_SUMS_MAX_STATEMENTS: usize = 1_000;
 
 /// Output rows of [`PairSums::new`] are filled in parallel bands of about this many entries.
 const PAIR_SUMS_BAND: usize = 1 << 16;
@@ -563,9 +564,10 @@ fn dense_top_eigenvectors(gram: MatRef<'_, f64>) -> Vec<(f64, Vec<f64>)> {
 /// iteration from the all-ones vector would (entries summing to a positive number).
 /// `max_restarts` bounds the Lanczos solver's restarts (see [`crate::Settings::pca_iters`]);
 /// `warm`, the components of a previous update, speeds it up (Pol.is also starts each update's
-/// power iteration from the last components). `pair_sums`, when given, must be the conversation's
-/// ([`PairSums::new`]); without them they are computed when there are at most
-/// [`PAIR_SUMS_MAX_STATEMENTS`] statements.
+/// power iteration from the last components). With `pair_sums`, which must be the conversation's
+/// ([`PairSums::new`], kept by [`crate::Engine`]), `XᵀX` is formed from them; without, it is applied
+/// from the votes, which costs one pass over the votes per Lanczos step (a dozen on the benchmarks)
+/// instead of `O(Σ_p votes_p²)` to form the sums.
 pub(crate) fn pca(
     conversation: &Conversation,
     max_restarts: usize,
@@ -575,19 +577,12 @@ pub(crate) fn pca(
     let center = centers(conversation);
     let n_rows = conversation.participants().len();
     let n_cols = center.len();
-    let owned;
-    let gram = if n_cols <= PAIR_SUMS_MAX_STATEMENTS {
-        let sums = match pair_sums {
-            Some(sums) => sums,
-            None => {
-                owned = PairSums::new(conversation);
-                &owned
-            }
-        };
-        debug_assert_eq!(sums.n_statements(), n_cols, "pair sums of another conversation");
-        GramForm::Dense(sums.gram(&center))
-    } else {
-        GramForm::Free(Gram::new(conversation, &center))
+    let gram = match pair_sums {
+        Some(sums) => {
+            debug_assert_eq!(sums.n_statements(), n_cols, "pair sums of another conversation");
+            GramForm::Dense(sums.gram(&center))
+        }
+        None => GramForm::Free(Gram::new(conversation, &center)),
     };
     let trace = match &gram {
         GramForm::Dense(matrix) => (0..n_cols).map(|i| matrix[(i, i)]).sum(),
