@@ -200,7 +200,7 @@ pub(crate) fn cold_start(
     let settings = settings.get();
     let (groups, silhouettes, smoother) =
         group_clusters(&base, settings.max_group_k, settings.group_iters, previous, settings.group_k_buffer);
-    let mut analysis = downstream(conversation, pca, positions, in_conv, base, groups, silhouettes);
+    let mut analysis = downstream(conversation, pca, positions, in_conv, base, groups, silhouettes, None);
     analysis.group_k_smoother = smoother;
     analysis
 }
@@ -237,10 +237,47 @@ pub fn analyze_with_groups(
     base.sort_by_key(|b| b.id);
     let mut groups = given.group_clusters.clone();
     groups.sort_by_key(|g| g.id);
-    Ok(downstream(conversation, pca, positions, in_conv, base, groups, Vec::new()))
+    Ok(downstream(conversation, pca, positions, in_conv, base, groups, Vec::new(), None))
 }
 
-/// Everything after the clustering.
+/// One base cluster's `[seen, agree, disagree]` counts per statement column.
+pub(crate) type ClusterCounts = Vec<[u32; 3]>;
+
+/// Adds (or, with `remove`, takes away) one participant's votes, given as columns and Pol.is values,
+/// to a cluster's counts.
+pub(crate) fn add_votes(counts: &mut [[u32; 3]], columns: &[u32], values: &[i8], remove: bool) {
+    for (&s, &v) in columns.iter().zip(values) {
+        let add = [1, u32::from(v == -1), u32::from(v == 1)];
+        let c = &mut counts[s as usize];
+        for k in 0..3 {
+            c[k] = if remove { c[k] - add[k] } else { c[k] + add[k] };
+        }
+    }
+}
+
+/// Each base cluster's counts from its members' rows, in base-cluster order: in parallel, each
+/// cluster's rows in ascending order and its counts compact, so that they stay in cache while its
+/// rows are read. Integer sums: the result does not depend on the threads.
+pub(crate) fn base_cluster_counts(conversation: &Conversation, base: &[BaseCluster]) -> Vec<ClusterCounts> {
+    let n_statements = conversation.statements().len();
+    base.par_iter()
+        .map(|cluster| {
+            let mut rows: Vec<usize> =
+                cluster.members.iter().filter_map(|&p| conversation.participant_index(p)).collect();
+            rows.sort_unstable();
+            let mut counts = vec![[0u32; 3]; n_statements];
+            for row in rows {
+                let (columns, values) = conversation.row_votes(row);
+                add_votes(&mut counts, columns, values, false);
+            }
+            counts
+        })
+        .collect()
+}
+
+/// Everything after the clustering. `cluster_counts`, when the caller keeps them up to date (the
+/// [`crate::Engine`]), are [`base_cluster_counts`] of `base`; otherwise they are computed.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn downstream(
     conversation: &Conversation,
     pca: Pca,
@@ -249,46 +286,35 @@ pub(crate) fn downstream(
     base: Vec<BaseCluster>,
     groups: Vec<GroupCluster>,
     group_k_silhouettes: Vec<(usize, f64)>,
+    cluster_counts: Option<&[ClusterCounts]>,
 ) -> Analysis {
     let tids = conversation.statements().to_vec();
     let n_statements = tids.len();
     // Counts per base cluster and statement, flat: base_counts[b * n_statements + s]. votes-base
     // reads the raw matrix: moderated-out columns keep their votes.
-    // Each base cluster's counts from its members' rows, in parallel, each cluster's rows in
-    // ascending order and its counts compact (`[seen, agree, disagree]` as u32), so that they stay
-    // in cache while its rows are read. Integer sums: the result does not depend on the threads.
-    let add_row = |counts: &mut [[u32; 3]], row: usize| {
-        let (columns, values) = conversation.row_votes(row);
-        for (&s, &v) in columns.iter().zip(values) {
-            let c = &mut counts[s as usize];
-            c[0] += 1;
-            c[1] += u32::from(v == -1);
-            c[2] += u32::from(v == 1);
+    let computed;
+    let cluster_counts = match cluster_counts {
+        Some(counts) => counts,
+        None => {
+            computed = base_cluster_counts(conversation, &base);
+            &computed
         }
     };
-    let mut base_counts = vec![VoteCounts::default(); base.len() * n_statements];
-    let mut clustered = vec![false; conversation.participants().len()];
-    let rows_of: Vec<Vec<usize>> = base
+    let base_counts: Vec<VoteCounts> = cluster_counts
         .iter()
-        .map(|cluster| {
-            let mut rows: Vec<usize> =
-                cluster.members.iter().filter_map(|&p| conversation.participant_index(p)).collect();
-            rows.sort_unstable();
-            rows
+        .flatten()
+        .map(|&[seen, agree, disagree]| VoteCounts {
+            seen: seen.into(),
+            agree: agree.into(),
+            disagree: disagree.into(),
         })
         .collect();
-    for &row in rows_of.iter().flatten() {
-        clustered[row] = true;
+    let mut clustered = vec![false; conversation.participants().len()];
+    for &participant in base.iter().flat_map(|cluster| &cluster.members) {
+        if let Some(row) = conversation.participant_index(participant) {
+            clustered[row] = true;
+        }
     }
-    base_counts.par_chunks_mut(n_statements.max(1)).zip(&rows_of).for_each(|(counts, rows)| {
-        let mut compact = vec![[0u32; 3]; counts.len()];
-        for &row in rows {
-            add_row(&mut compact, row);
-        }
-        for (c, [seen, agree, disagree]) in counts.iter_mut().zip(compact) {
-            *c = VoteCounts { seen: seen.into(), agree: agree.into(), disagree: disagree.into() };
-        }
-    });
     // All participants' counts: the clusters' plus those of the participants not clustered.
     let mut all_counts = vec![VoteCounts::default(); n_statements];
     for counts in base_counts.chunks(n_statements.max(1)) {
@@ -300,7 +326,8 @@ pub(crate) fn downstream(
     }
     let mut compact = vec![[0u32; 3]; n_statements];
     for row in (0..clustered.len()).filter(|&row| !clustered[row]) {
-        add_row(&mut compact, row);
+        let (columns, values) = conversation.row_votes(row);
+        add_votes(&mut compact, columns, values, false);
     }
     for (total, [seen, agree, disagree]) in all_counts.iter_mut().zip(compact) {
         total.seen += u64::from(seen);

@@ -7,11 +7,15 @@
 //! votes, repness, consensus and priorities. [`Engine`] does the same steps. Each is one or a few
 //! passes over the votes where a cold start ([`crate::analyze`]) needs dozens.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::{cold_start, downstream, in_conv, Analysis};
+use rustc_hash::FxHashMap;
+
+use crate::analysis::{
+    add_votes, base_cluster_counts, cold_start, downstream, in_conv, Analysis, ClusterCounts,
+};
 use crate::clusters::{base_clusters, group_clusters};
-use crate::conversation::{Conversation, ConversationError, SignConvention, Vote, VoteRow};
+use crate::conversation::{Conversation, ConversationError, ParticipantId, SignConvention, Vote, VoteRow};
 use crate::hash_order::clojure_order_key;
 use crate::pca::{pca, project_participants, PairSums, PAIR_SUMS_MAX_STATEMENTS};
 use crate::settings::CheckedSettings;
@@ -45,6 +49,13 @@ pub struct Engine {
     /// [`PAIR_SUMS_MAX_STATEMENTS`] statements; `None` above, or after a new statement (they are
     /// then computed again on the next refresh).
     pair_sums: Option<PairSums>,
+    /// The last analysis's counts per base-cluster id and its base cluster of each clustered
+    /// participant, kept so that a refresh recounts only the participants who voted or moved;
+    /// `None` after a new statement (they are then counted again).
+    cluster_counts: Option<(BTreeMap<usize, ClusterCounts>, FxHashMap<ParticipantId, usize>)>,
+    /// The participants who voted since the last analysis, with their votes as they were then
+    /// (columns and Pol.is values; empty for a new participant).
+    touched: FxHashMap<ParticipantId, (Vec<u32>, Vec<i8>)>,
 }
 
 impl Engine {
@@ -53,7 +64,29 @@ impl Engine {
     pub fn new(conversation: Conversation, settings: CheckedSettings, sign: SignConvention) -> Engine {
         let pair_sums = Self::pair_sums_of(&conversation);
         let analysis = cold_start(&conversation, &settings, None, pair_sums.as_ref());
-        Engine { conversation, settings, sign, analysis, stale: false, pair_sums }
+        let cluster_counts = Some(Self::counts_of(&conversation, &analysis));
+        Engine {
+            conversation,
+            settings,
+            sign,
+            analysis,
+            stale: false,
+            pair_sums,
+            cluster_counts,
+            touched: FxHashMap::default(),
+        }
+    }
+
+    /// The counts of the analysis's base clusters by id, and each member's base cluster.
+    fn counts_of(
+        conversation: &Conversation,
+        analysis: &Analysis,
+    ) -> (BTreeMap<usize, ClusterCounts>, FxHashMap<ParticipantId, usize>) {
+        let counts = base_cluster_counts(conversation, &analysis.base_clusters);
+        let by_id = analysis.base_clusters.iter().map(|b| b.id).zip(counts).collect();
+        let member_of =
+            analysis.base_clusters.iter().flat_map(|b| b.members.iter().map(|&p| (p, b.id))).collect();
+        (by_id, member_of)
     }
 
     fn pair_sums_of(conversation: &Conversation) -> Option<PairSums> {
@@ -83,10 +116,16 @@ impl Engine {
         let n_statements = self.conversation.statements().len();
         self.conversation.set_vote(row.participant, row.statement, vote.polis_value())?;
         self.stale = true;
-        // Only this participant's pairs change, unless a new statement renumbered the columns.
+        // Only this participant's pairs and counts change, unless a new statement renumbered the
+        // columns.
         if self.conversation.statements().len() != n_statements {
             self.pair_sums = None;
-        } else if let Some(sums) = &mut self.pair_sums {
+            self.cluster_counts = None;
+            self.touched.clear();
+            return Ok(());
+        }
+        self.touched.entry(row.participant).or_insert_with(|| before.clone().unwrap_or_default());
+        if let Some(sums) = &mut self.pair_sums {
             let mod_out = self.conversation.mod_out_columns();
             if let Some((columns, values)) = before {
                 sums.add_row(&columns, &values, mod_out, -1);
@@ -107,13 +146,19 @@ impl Engine {
             if self.pair_sums.is_none() {
                 self.pair_sums = Self::pair_sums_of(&self.conversation);
             }
-            self.analysis = self.refresh();
+            let (analysis, cluster_counts) = self.refresh();
+            self.analysis = analysis;
+            self.cluster_counts = Some(cluster_counts);
+            self.touched.clear();
             self.stale = false;
         }
         &self.analysis
     }
 
-    fn refresh(&self) -> Analysis {
+    /// The refreshed analysis, and its counts per base cluster and membership for the next one.
+    #[allow(clippy::type_complexity)]
+    fn refresh(&mut self) -> (Analysis, (BTreeMap<usize, ClusterCounts>, FxHashMap<ParticipantId, usize>)) {
+        let last_counts = self.cluster_counts.take();
         let settings = self.settings.get();
         let last = &self.analysis;
         let conversation = &self.conversation;
@@ -142,8 +187,61 @@ impl Engine {
             last.group_k_smoother.as_ref(),
             settings.group_k_buffer,
         );
-        let mut analysis = downstream(conversation, pca, positions, in_conv, base, groups, silhouettes);
+        let member_of: FxHashMap<ParticipantId, usize> =
+            base.iter().flat_map(|b| b.members.iter().map(|&p| (p, b.id))).collect();
+        let mut by_id = match last_counts {
+            Some((by_id, last_member_of)) => self.recount(by_id, last_member_of, &member_of),
+            None => base.iter().map(|b| b.id).zip(base_cluster_counts(conversation, &base)).collect(),
+        };
+        let n_statements = conversation.statements().len();
+        let counts: Vec<ClusterCounts> =
+            base.iter().map(|b| by_id.remove(&b.id).unwrap_or_else(|| vec![[0; 3]; n_statements])).collect();
+        let mut analysis =
+            downstream(conversation, pca, positions, in_conv, base, groups, silhouettes, Some(&counts));
         analysis.group_k_smoother = smoother;
-        analysis
+        let by_id = analysis.base_clusters.iter().map(|b| b.id).zip(counts).collect();
+        (analysis, (by_id, member_of))
+    }
+
+    /// The last counts per base-cluster id moved to the new membership: a participant who voted
+    /// leaves their last cluster with their votes as they were and joins their new one with their
+    /// votes as they are; one who changed clusters moves their votes. `O(changed votes)` plus a
+    /// look-up per clustered participant.
+    fn recount(
+        &self,
+        mut by_id: BTreeMap<usize, ClusterCounts>,
+        mut last_member_of: FxHashMap<ParticipantId, usize>,
+        member_of: &FxHashMap<ParticipantId, usize>,
+    ) -> BTreeMap<usize, ClusterCounts> {
+        let n_statements = self.conversation.statements().len();
+        let row_of = |p: ParticipantId| {
+            self.conversation
+                .participant_index(p)
+                .map_or((&[][..], &[][..]), |row| self.conversation.row_votes(row))
+        };
+        for (p, (columns, values)) in &self.touched {
+            if let Some(b) = last_member_of.remove(p) {
+                add_votes(by_id.get_mut(&b).expect("the last member's cluster"), columns, values, true);
+            }
+        }
+        for (&p, &b) in member_of {
+            let last = last_member_of.get(&p).copied();
+            if last == Some(b) {
+                continue;
+            }
+            let (columns, values) = row_of(p);
+            if let Some(last) = last {
+                add_votes(by_id.get_mut(&last).expect("the last member's cluster"), columns, values, true);
+            }
+            let counts = by_id.entry(b).or_insert_with(|| vec![[0; 3]; n_statements]);
+            add_votes(counts, columns, values, false);
+        }
+        for (&p, &last) in &last_member_of {
+            if !member_of.contains_key(&p) {
+                let (columns, values) = row_of(p);
+                add_votes(by_id.get_mut(&last).expect("the last member's cluster"), columns, values, true);
+            }
+        }
+        by_id
     }
 }

@@ -262,8 +262,49 @@ fn the_engine_after_new_votes_agrees_with_a_cold_analysis_of_the_same_votes() {
         let [a, b] = live.projections[participant];
         assert!((a - x).abs() < 1e-9 && (b - y).abs() < 1e-9, "participant {participant}");
     }
+    // The counts the engine moved vote by vote are those counted afresh for its own clustering.
+    let given = accord_opinion::GivenClustering {
+        base_clusters: live.base_clusters.clone(),
+        group_clusters: live.group_clusters.clone(),
+    };
+    let recounted = accord_opinion::analyze_with_groups(engine.conversation(), &settings(), &given).unwrap();
+    assert_eq!(live.votes_base, recounted.votes_base);
+    assert_eq!(live.group_votes, recounted.group_votes);
+    assert_eq!(live.repness, recounted.repness);
+    assert_eq!(live.group_aware_consensus, recounted.group_aware_consensus);
     assert_eq!(
         engine.vote(row(0, 0, 5, 9)).unwrap_err(),
         ConversationError::VoteOutOfRange { row: 0, found: 5 }
     );
+}
+
+#[test]
+fn the_engines_counts_follow_votes_and_moves_over_many_updates() {
+    // 90 participants in three camps on 20 statements; then 300 votes, each followed by a refresh,
+    // some changing a vote, some from new participants. After each, the engine's per-cluster counts
+    // must equal those counted afresh for the clustering it chose.
+    let camp = |p: i64| [1, -1, 0][(p % 3) as usize];
+    let rows: Vec<VoteRow> = (0..90i64)
+        .flat_map(|p| {
+            (0..20i64)
+                .filter(move |s| (p + s) % 3 != 0)
+                .map(move |s| row(p, s, if s % 2 == 0 { camp(p) } else { -camp(p) }, 0))
+        })
+        .collect();
+    let sign = SignConvention::AgreeIsPositive;
+    let mut engine =
+        accord_opinion::Engine::new(Conversation::new(&rows, sign, None).unwrap(), settings(), sign);
+    for i in 0..300i64 {
+        let (participant, statement, vote) = ((i * 7) % 110, (i * 13) % 20, (i % 3) - 1);
+        engine.vote(row(participant, statement, vote, 1 + i)).unwrap();
+        let live = engine.analysis().clone();
+        let given = accord_opinion::GivenClustering {
+            base_clusters: live.base_clusters.clone(),
+            group_clusters: live.group_clusters.clone(),
+        };
+        let recounted =
+            accord_opinion::analyze_with_groups(engine.conversation(), &settings(), &given).unwrap();
+        assert_eq!(live.votes_base, recounted.votes_base, "after vote {i}");
+        assert_eq!(live.group_votes, recounted.group_votes, "after vote {i}");
+    }
 }
