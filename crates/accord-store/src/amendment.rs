@@ -366,6 +366,51 @@ const AMENDMENT_FROM: &str = "amendment a \
      JOIN amendment_version v ON v.amendment_id = a.amendment_id AND v.version = a.version \
      LEFT JOIN amendment_pick p ON p.amendment_id = a.amendment_id";
 
+/// What [`Store::tabled_amendments`] answered for a round of a revision, with the record's head hash when it
+/// was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TabledKey {
+    /// The hash of the record's last entry: the SHA-256 chain names the whole history, so two databases
+    /// (tests open many in one process) or two moments with the same head hold the same amendments.
+    head: String,
+    draft_id: String,
+    revision: i64,
+    round: i64,
+}
+
+type Tabled = (Document, Vec<AmendmentRecord>, Vec<Amendment>);
+
+/// The last few answers of [`Store::tabled_amendments`]. A compilation page of 3,000 amendments spent most
+/// of its time reading and checking them (two queries of 3,000 and 7,000 rows through sqlx's `Any` driver,
+/// one check per amendment); a page asked again while nothing changed now reads the record's head alone.
+/// An answer is kept only for the head it was read under, so any change (each appends to the record in the
+/// transaction that makes it) leaves the cached answers behind. Process-wide rather than per store, because
+/// the key names the history it holds.
+struct TabledCache(std::sync::Mutex<Vec<(TabledKey, std::sync::Arc<Tabled>)>>);
+
+/// Answers kept at most: a few rounds and revisions read in turn under one head.
+const TABLED_CACHE_SIZE: usize = 8;
+
+static TABLED_CACHE: TabledCache = TabledCache(std::sync::Mutex::new(Vec::new()));
+
+impl TabledCache {
+    fn get(&self, key: &TabledKey) -> Option<std::sync::Arc<Tabled>> {
+        let cache = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.iter().find(|(cached, _)| cached == key).map(|(_, tabled)| tabled.clone())
+    }
+
+    /// Keeps `tabled` under `key`, dropping the answers of other heads (older states) first, then the oldest
+    /// answers beyond [`TABLED_CACHE_SIZE`].
+    fn put(&self, key: TabledKey, tabled: std::sync::Arc<Tabled>) {
+        let mut cache = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.retain(|(cached, _)| cached.head == key.head && *cached != key);
+        if cache.len() >= TABLED_CACHE_SIZE {
+            cache.remove(0);
+        }
+        cache.push((key, tabled));
+    }
+}
+
 /// Which amendments [`Store::amendments`] lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AmendmentQuery {
@@ -911,6 +956,45 @@ impl Store {
     /// [`StoreError::NotFound`] for an unknown revision; [`StoreError::Corrupt`] when a stored amendment no
     /// longer fits its revision (the database was changed behind the store).
     pub async fn tabled_amendments(
+        &self,
+        revision: &RevisionRef,
+        round: i64,
+    ) -> Result<(Document, Vec<AmendmentRecord>, Vec<Amendment>)> {
+        // The record's head is read before the rows, so that what is cached under it is never older than it.
+        let key = match revision.number {
+            Some(number) => Some(TabledKey {
+                head: self.record_head().await?,
+                draft_id: revision.draft_id.clone(),
+                revision: number,
+                round,
+            }),
+            None => None,
+        };
+        if let Some(found) = key.as_ref().and_then(|key| TABLED_CACHE.get(key)) {
+            let (document, records, checked) = &*found;
+            return Ok((document.clone(), records.clone(), checked.clone()));
+        }
+        let read = self.read_tabled_amendments(revision, round).await?;
+        if let Some(key) = key {
+            TABLED_CACHE.put(key, std::sync::Arc::new(read.clone()));
+        }
+        Ok(read)
+    }
+
+    /// The hash of the record's last entry (empty for an empty record): every change of state appends an
+    /// entry in the transaction that makes it, so the state is the same as long as the head is.
+    async fn record_head(&self) -> Result<String> {
+        let row = sqlx::query("SELECT hash FROM event ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get(0)?,
+            None => String::new(),
+        })
+    }
+
+    /// [`Store::tabled_amendments`] read from the database.
+    async fn read_tabled_amendments(
         &self,
         revision: &RevisionRef,
         round: i64,

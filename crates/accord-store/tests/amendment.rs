@@ -291,3 +291,32 @@ test_on_both_databases! {
         assert_eq!(store.amended_revisions("no-such-draft").await.unwrap(), []);
     }
 }
+
+test_on_both_databases! {
+    async fn the_tabled_amendments_of_a_round_follow_every_change_asked_again_in_between(store) {
+        // Each answer is read twice: the second comes from the store's cache while the record is unchanged,
+        // and each change (tabling, joining, revising, withdrawing) must show in the next answer.
+        let tabled = |store: Store| async move {
+            let first = store.tabled_amendments(&gcm0(), 1).await.unwrap();
+            let again = store.tabled_amendments(&gcm0(), 1).await.unwrap();
+            assert_eq!(first, again);
+            first.1.into_iter().map(|record| (record.amendment_id, record.co_sponsors, record.proposal)).collect::<Vec<_>>()
+        };
+        negotiation(&store).await;
+        assert!(tabled(store.clone()).await.is_empty());
+
+        let first = store.create_amendment(&amendment("united-states", &[], replace("at local level", "at all levels")), "us", DURING).await.unwrap();
+        let id = first.amendment_id;
+        assert_eq!(tabled(store.clone()).await, [(id, vec![], replace("at local level", "at all levels"))]);
+
+        store.join_co_sponsors(id, "brazil", "br", DURING).await.unwrap();
+        assert_eq!(tabled(store.clone()).await, [(id, vec!["brazil".to_owned()], replace("at local level", "at all levels"))]);
+
+        let revised = replace("easily accessible", "accessible");
+        store.revise_amendment(id, &revised, "Shorter.", "us", DURING).await.unwrap();
+        assert_eq!(tabled(store.clone()).await, [(id, vec!["brazil".to_owned()], revised)]);
+
+        store.withdraw_amendment(id, "Merged into another.", "us", DURING).await.unwrap();
+        assert!(tabled(store.clone()).await.is_empty());
+    }
+}
