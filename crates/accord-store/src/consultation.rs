@@ -905,18 +905,42 @@ impl Store {
     }
 
     /// The Pol.is analysis of a consultation's latest votes with the default settings, from a cold start;
-    /// `None` while there is no vote.
+    /// `None` while there is no vote. The analysis is computed again only when a vote came or a statement's
+    /// moderation changed since the last call (votes are only ever added, so their number and last id say
+    /// whether any came); otherwise the last one is returned.
     ///
     /// # Errors
     /// As [`Store::consultation_conversation`].
     pub async fn consultation_analysis(&self, consultation_id: i64) -> Result<Option<Analysis>> {
+        let (n_votes, last_vote): (i64, i64) = {
+            let row = sqlx::query(
+                "SELECT COUNT(*), COALESCE(MAX(consultation_vote_id), 0) FROM consultation_vote \
+                 WHERE consultation_id = $1",
+            )
+            .bind(consultation_id)
+            .fetch_one(&self.pool)
+            .await?;
+            (row.try_get(0)?, row.try_get(1)?)
+        };
+        let statements = self
+            .consultation_statements(consultation_id)
+            .await?
+            .iter()
+            .map(|s| (s.statement_id, s.moderation.value(), s.is_meta))
+            .collect();
+        let key = AnalysisKey { n_votes, last_vote, statements };
+        if let Some(analysis) = self.analyses.get(consultation_id, &key) {
+            return Ok(Some(analysis));
+        }
         let Some(conversation) = self.consultation_conversation(consultation_id).await? else {
             return Ok(None);
         };
         let settings = Settings::default()
             .check()
             .map_err(|error| StoreError::Malformed { field: "opinion settings", value: error.to_string() })?;
-        Ok(Some(accord_opinion::analyze(&conversation, &settings)))
+        let analysis = accord_opinion::analyze(&conversation, &settings);
+        self.analyses.put(consultation_id, key, &analysis);
+        Ok(Some(analysis))
     }
 
     /// The consultation as a Pol.is openData export: `comments.csv`, `votes.csv` (every vote),
@@ -1169,4 +1193,31 @@ async fn participant_in(
     .await
     .map_err(|error| crate::conflict_or(error, "participant", &format!("of consultation {consultation_id}")))?;
     Ok((participant_id, true))
+}
+
+/// What a consultation's analysis depends on: the number and last id of its votes, and each statement's
+/// id, moderation and meta flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct AnalysisKey {
+    n_votes: i64,
+    last_vote: i64,
+    statements: Vec<(i64, i64, bool)>,
+}
+
+/// The last analysis of each consultation with what it was computed from; one per consultation.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AnalysisCache(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (AnalysisKey, Analysis)>>>,
+);
+
+impl AnalysisCache {
+    fn get(&self, consultation_id: i64, key: &AnalysisKey) -> Option<Analysis> {
+        let cache = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.get(&consultation_id).filter(|(cached, _)| cached == key).map(|(_, analysis)| analysis.clone())
+    }
+
+    fn put(&self, consultation_id: i64, key: AnalysisKey, analysis: &Analysis) {
+        let mut cache = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.insert(consultation_id, (key, analysis.clone()));
+    }
 }

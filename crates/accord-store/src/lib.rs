@@ -132,6 +132,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The last opinion analysis of each consultation, shared by the clones of the store and reused
+    /// while its votes and moderation stay the same ([`Store::consultation_analysis`]).
+    analyses: consultation::AnalysisCache,
 }
 
 impl Store {
@@ -169,7 +172,7 @@ impl Store {
             Backend::Postgres => sqlx::migrate!("migrations/postgres"),
         };
         migrator.run(&pool).await?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, analyses: consultation::AnalysisCache::default() })
     }
 
     /// Which database this store talks to.

@@ -193,6 +193,27 @@ test_on_both_databases! {
         store.cast_vote(consultation_id, &cookie(), 3, -1).await.unwrap();
     }
 
+    async fn the_analysis_is_kept_until_a_vote_comes_or_a_moderation_changes(store) {
+        let consultation_id = opened(&store, false).await;
+        assert_eq!(store.consultation_analysis(consultation_id).await.unwrap(), None, "no vote yet");
+        let (alice, bob) = (cookie(), cookie());
+        // openData sign: 1 agree, -1 disagree; Pol.is's math reads agree as -1.
+        store.cast_vote(consultation_id, &alice, 0, 1).await.unwrap();
+        store.cast_vote(consultation_id, &alice, 1, -1).await.unwrap();
+        store.cast_vote(consultation_id, &bob, 0, 1).await.unwrap();
+        let first = store.consultation_analysis(consultation_id).await.unwrap().unwrap();
+        assert_eq!(first.user_vote_counts, BTreeMap::from([(0, 2), (1, 1)]));
+        assert_eq!(first.pca.center, vec![-1.0, 1.0], "both agree on 0; alice alone disagrees on 1");
+        assert_eq!(store.consultation_analysis(consultation_id).await.unwrap().unwrap(), first);
+        store.cast_vote(consultation_id, &cookie(), 1, 1).await.unwrap();
+        let second = store.consultation_analysis(consultation_id).await.unwrap().unwrap();
+        assert_eq!(second.user_vote_counts, BTreeMap::from([(0, 2), (1, 1), (2, 1)]));
+        assert_eq!(second.pca.center, vec![-1.0, 0.0], "one agree and one disagree on 1");
+        store.moderate_statement(consultation_id, 0, Moderation::Rejected, "user 1 (Secretariat)").await.unwrap();
+        let third = store.consultation_analysis(consultation_id).await.unwrap().unwrap();
+        assert_eq!(third.pca.center, vec![0.0, 0.0], "a moderated-out statement's column is zero");
+    }
+
     async fn bad_fields_are_refused_naming_the_field(store) {
         let consultation_id = opened(&store, true).await;
         for (text, language, field) in [("   ", "en", "text"), (&"x".repeat(1001) as &str, "", "text"), ("Fine.", "english!", "language")] {
