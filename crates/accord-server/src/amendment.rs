@@ -331,7 +331,8 @@ pub struct Compiled {
 /// The compilation text of `revision` in the round the query names (or the default round), filtered.
 ///
 /// # Errors
-/// 404 for an unknown draft, revision or round; 422 for a party that is not in the registry.
+/// 404 for an unknown draft, revision or round; 422 for a party that is not in the registry or an objective
+/// that is no element of the revision.
 pub async fn compiled(
     store: &Store,
     revision: &RevisionRef,
@@ -350,6 +351,17 @@ pub async fn compiled(
     if let Some(party) = &query.party {
         if !names.contains_key(party) {
             return Err(Error::field("party", format!("`{party}`: expected a party id of the registry")));
+        }
+    }
+    if let Some(objective) = &query.objective {
+        if document.find(objective).is_none() {
+            return Err(Error::field(
+                "objective",
+                format!(
+                    "`{objective}`: expected the eId of an element of {}/{}",
+                    summary.draft_id, summary.number
+                ),
+            ));
         }
     }
     let filter =

@@ -306,6 +306,8 @@ test_on_both_databases! {
         assert!(objective.contains("id=\"sec_3__obj_15__para_1\""));
         let bad = app.get("/drafts/gcm/revisions/0/compilation?round=1&kind=rewrite").await;
         assert_eq!(bad.status().as_u16(), 422);
+        let unknown = app.get("/drafts/gcm/revisions/0/compilation?round=1&objective=sec_99").await;
+        assert_eq!(unknown.status().as_u16(), 422, "an objective that is not in the revision");
 
         // The draft's page lists the rounds with a link to each compilation text.
         let history = app.get_html("/drafts/gcm").await;

@@ -439,6 +439,14 @@ test_on_both_databases! {
             assert!(paths.contains_key(path), "the OpenAPI document lacks {path}");
         }
         assert!(paths["/api/drafts/{draft_id}/revisions"]["post"].is_object());
+        // The compilation's filters are optional query parameters; only the draft and revision are in the path.
+        let compilation = &paths["/api/drafts/{draft_id}/revisions/{number}/compilation"]["get"]["parameters"];
+        for parameter in compilation.as_array().unwrap() {
+            let (name, place) = (parameter["name"].as_str().unwrap(), parameter["in"].as_str().unwrap());
+            let in_path = name == "draft_id" || name == "number";
+            assert_eq!(place, if in_path { "path" } else { "query" }, "compilation parameter {name}");
+            assert_eq!(parameter["required"].as_bool().unwrap_or(false), in_path, "compilation parameter {name}");
+        }
         for path in paths.keys() {
             assert!(routed.contains(path), "the OpenAPI document lists {path}, which the router does not serve");
             // Exports need a format; the accounts routes need a signed-in user (tests/auth.rs walks them); a party

@@ -474,6 +474,7 @@ pub async fn unpick(
 /// The compilation text's query. It documents the query in the OpenAPI document; the handler parses the
 /// pairs itself, since `kind` repeats.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct CompilationParams {
     /// The round (default: the last round with amendments to the revision).
