@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use crate::analysis::{
     add_votes, base_cluster_counts, cold_start, downstream, in_conv, Analysis, ClusterCounts,
 };
-use crate::clusters::{base_clusters, group_clusters};
+use crate::clusters::{base_clusters, group_clusters, BaseCluster};
 use crate::conversation::{Conversation, ConversationError, ParticipantId, SignConvention, Vote, VoteRow};
 use crate::hash_order::clojure_order_key;
 use crate::pca::{pca, project_participants, PairSums, PAIR_SUMS_MAX_STATEMENTS};
@@ -82,11 +82,7 @@ impl Engine {
         conversation: &Conversation,
         analysis: &Analysis,
     ) -> (BTreeMap<usize, ClusterCounts>, FxHashMap<ParticipantId, usize>) {
-        let counts = base_cluster_counts(conversation, &analysis.base_clusters);
-        let by_id = analysis.base_clusters.iter().map(|b| b.id).zip(counts).collect();
-        let member_of =
-            analysis.base_clusters.iter().flat_map(|b| b.members.iter().map(|&p| (p, b.id))).collect();
-        (by_id, member_of)
+        (counts_by_id(conversation, &analysis.base_clusters), membership(&analysis.base_clusters))
     }
 
     fn pair_sums_of(conversation: &Conversation) -> Option<PairSums> {
@@ -187,11 +183,10 @@ impl Engine {
             last.group_k_smoother.as_ref(),
             settings.group_k_buffer,
         );
-        let member_of: FxHashMap<ParticipantId, usize> =
-            base.iter().flat_map(|b| b.members.iter().map(|&p| (p, b.id))).collect();
+        let member_of = membership(&base);
         let mut by_id = match last_counts {
             Some((by_id, last_member_of)) => self.recount(by_id, last_member_of, &member_of),
-            None => base.iter().map(|b| b.id).zip(base_cluster_counts(conversation, &base)).collect(),
+            None => counts_by_id(conversation, &base),
         };
         let n_statements = conversation.statements().len();
         let counts: Vec<ClusterCounts> =
@@ -244,4 +239,14 @@ impl Engine {
         }
         by_id
     }
+}
+
+/// Each base cluster's counts ([`base_cluster_counts`]) by its id.
+fn counts_by_id(conversation: &Conversation, base: &[BaseCluster]) -> BTreeMap<usize, ClusterCounts> {
+    base.iter().map(|b| b.id).zip(base_cluster_counts(conversation, base)).collect()
+}
+
+/// The base cluster (id) of each clustered participant.
+fn membership(base: &[BaseCluster]) -> FxHashMap<ParticipantId, usize> {
+    base.iter().flat_map(|b| b.members.iter().map(|&p| (p, b.id))).collect()
 }
