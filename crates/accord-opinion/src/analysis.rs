@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use crate::clusters::{base_clusters, group_clusters, BaseCluster, GroupCluster, GroupKSmoother};
+use crate::clusters::{
+    base_clusters, group_clusters, BaseCluster, GroupCluster, GroupKSmoother, KmeansBounds,
+};
 use crate::conversation::{Conversation, ParticipantId, StatementId};
 use crate::hash_order::clojure_order_key;
 use crate::pca::{pca, project_participants, PairSums, Pca};
@@ -178,16 +180,17 @@ pub fn analyze_continuing(
     settings: &CheckedSettings,
     previous: Option<&GroupKSmoother>,
 ) -> Analysis {
-    cold_start(conversation, settings, previous, None)
+    cold_start(conversation, settings, previous, None).0
 }
 
-/// [`analyze_continuing`], with the conversation's pair sums when the caller keeps them.
+/// [`analyze_continuing`], with the conversation's pair sums when the caller keeps them; also
+/// returns the bounds of the base clusters' k-means run, for the next update's.
 pub(crate) fn cold_start(
     conversation: &Conversation,
     settings: &CheckedSettings,
     previous: Option<&GroupKSmoother>,
-    pair_sums: Option<&PairSums>,
-) -> Analysis {
+    pair_sums: Option<&mut PairSums>,
+) -> (Analysis, KmeansBounds) {
     let pca = pca(conversation, settings.get().pca_iters, None, pair_sums);
     let positions = project_participants(conversation, &pca);
     let in_conv = in_conv(conversation, settings);
@@ -195,14 +198,14 @@ pub(crate) fn cold_start(
         .iter()
         .map(|&p| positions[conversation.participant_index(p).expect("in_conv holds participants")])
         .collect();
-    let base =
+    let (base, bounds) =
         base_clusters(&in_conv, &in_conv_positions, settings.get().base_k, settings.get().base_iters, None);
     let settings = settings.get();
     let (groups, silhouettes, smoother) =
         group_clusters(&base, settings.max_group_k, settings.group_iters, previous, settings.group_k_buffer);
     let mut analysis = downstream(conversation, pca, positions, in_conv, base, groups, silhouettes, None);
     analysis.group_k_smoother = smoother;
-    analysis
+    (analysis, bounds)
 }
 
 /// Runs the pipeline with the clustering given instead of computed: PCA, projections and `in_conv`
@@ -275,6 +278,9 @@ pub(crate) fn base_cluster_counts(conversation: &Conversation, base: &[BaseClust
         .collect()
 }
 
+/// Statements filled together when building votes-base.
+const VOTES_BASE_BLOCK: usize = 16;
+
 /// Everything after the clustering. `cluster_counts`, when the caller keeps them up to date (the
 /// [`crate::Engine`]), are [`base_cluster_counts`] of `base`; otherwise they are computed.
 #[allow(clippy::too_many_arguments)]
@@ -335,38 +341,40 @@ pub(crate) fn downstream(
         total.disagree += u64::from(disagree);
     }
     let base_counts: Vec<&[VoteCounts]> = base_counts.chunks(n_statements.max(1)).collect();
-    let votes_base = tids
+    // votes-base wants per statement one entry per cluster: filled a few statements at a time,
+    // so that each cluster's counts are read in order.
+    let mut votes_base: Vec<(StatementId, VotesBase)> = tids
         .iter()
-        .enumerate()
-        .map(|(s, &tid)| {
-            let column = |f: fn(&VoteCounts) -> u64| base_counts.iter().map(|b| f(&b[s])).collect();
-            (
-                tid,
-                VotesBase {
-                    agree: column(|c| c.agree),
-                    disagree: column(|c| c.disagree),
-                    seen: column(|c| c.seen),
-                },
-            )
+        .map(|&tid| {
+            let empty = || Vec::with_capacity(base.len());
+            (tid, VotesBase { agree: empty(), disagree: empty(), seen: empty() })
         })
         .collect();
+    for block in votes_base.chunks_mut(VOTES_BASE_BLOCK).enumerate() {
+        let (first, block) = (block.0 * VOTES_BASE_BLOCK, block.1);
+        for counts in &base_counts {
+            for (entry, c) in block.iter_mut().zip(&counts[first..]) {
+                entry.1.agree.push(c.agree);
+                entry.1.disagree.push(c.disagree);
+                entry.1.seen.push(c.seen);
+            }
+        }
+    }
+    let votes_base: BTreeMap<StatementId, VotesBase> = votes_base.into_iter().collect();
     let base_index: BTreeMap<usize, usize> = base.iter().enumerate().map(|(i, b)| (b.id, i)).collect();
-    // group_counts[g][s], summed over the group's base clusters
+    // group_counts[g][s], summed over the group's base clusters (integers: in any order).
     let group_counts: Vec<Vec<VoteCounts>> = groups
         .iter()
         .map(|g| {
-            (0..n_statements)
-                .map(|s| {
-                    g.members.iter().fold(VoteCounts::default(), |acc, b| {
-                        let c = base_counts[base_index[b]][s];
-                        VoteCounts {
-                            agree: acc.agree + c.agree,
-                            disagree: acc.disagree + c.disagree,
-                            seen: acc.seen + c.seen,
-                        }
-                    })
-                })
-                .collect()
+            let mut sums = vec![VoteCounts::default(); n_statements];
+            for b in &g.members {
+                for (sum, c) in sums.iter_mut().zip(base_counts[base_index[b]]) {
+                    sum.agree += c.agree;
+                    sum.disagree += c.disagree;
+                    sum.seen += c.seen;
+                }
+            }
+            sums
         })
         .collect();
     let group_votes: Vec<GroupVotes> = groups

@@ -87,6 +87,16 @@ pub(crate) fn kmeans(
     max_iters: usize,
     weights: Option<&[f64]>,
 ) -> Vec<Cluster> {
+    kmeans_with_bounds(points, k, max_iters, weights).0
+}
+
+/// [`kmeans`], with the bounds of its run ([`KmeansBounds`]).
+fn kmeans_with_bounds(
+    points: &[[f64; 2]],
+    k: usize,
+    max_iters: usize,
+    weights: Option<&[f64]>,
+) -> (Vec<Cluster>, KmeansBounds) {
     let mut seeds: Vec<[f64; 2]> = Vec::new();
     for &point in points {
         if seeds.len() == k {
@@ -101,20 +111,27 @@ pub(crate) fn kmeans(
         .enumerate()
         .map(|(id, center)| Cluster { id, members: Vec::new(), center })
         .collect();
-    lloyd(points, clusters, max_iters, weights)
+    lloyd(points, clusters, max_iters, weights, None)
 }
 
 /// k-means from the given clusters' centers (`clusters.clj`, `kmeans` with `last-clusters`, as
 /// Pol.is runs it on each update): the steps of [`kmeans`] from those centers and ids. Where fewer
 /// than `k` centers are given, the first distinct points that are not centers yet are added, with
 /// new ids.
+///
+/// `bounds`, when given, are those of the run that returned `last` ([`KmeansBounds::carried`] to
+/// `points`): the first step then compares only the points its bounds do not settle, instead of
+/// every point with every center. They are used when all of `last` is kept (at most `k`
+/// clusters), lower bounds brought down to any added center. The clusters are those of the run
+/// without bounds. Also returns the bounds of this run.
 pub(crate) fn kmeans_from(
     points: &[[f64; 2]],
     last: &[([f64; 2], usize)],
     k: usize,
     max_iters: usize,
     weights: Option<&[f64]>,
-) -> Vec<Cluster> {
+    bounds: Option<KmeansBounds>,
+) -> (Vec<Cluster>, KmeansBounds) {
     let mut clusters: Vec<Cluster> =
         last.iter().take(k).map(|&(center, id)| Cluster { id, members: Vec::new(), center }).collect();
     let mut next_id = clusters.iter().map(|c| c.id + 1).max().unwrap_or(0);
@@ -127,22 +144,79 @@ pub(crate) fn kmeans_from(
             next_id += 1;
         }
     }
+    // The bounds hold while the last clusters keep their positions: all of them taken, in id
+    // order, the added ones (with larger ids) after them. An added center may be nearer to a
+    // point than any other: the lower bounds are brought down to it.
+    let ids_ascending = last.windows(2).all(|w| w[0].1 < w[1].1);
+    let bounds = bounds
+        .filter(|b| {
+            last.len() <= k && ids_ascending && b.n_clusters == last.len() && b.assigned.len() == points.len()
+        })
+        .map(|mut b| {
+            for added in &clusters[last.len()..] {
+                for (lower, &point) in b.lower.iter_mut().zip(points) {
+                    *lower = lower.min(distance(point, added.center));
+                }
+            }
+            b
+        });
     clusters.sort_by_key(|c| c.id);
-    lloyd(points, clusters, max_iters, weights)
+    lloyd(points, clusters, max_iters, weights, bounds)
 }
 
-/// The steps of [`kmeans`] from the given clusters (sorted by id).
+/// Hamerly's bounds at the end of a k-means run, relative to the clusters it returned: kept
+/// between updates so that the next run, from those clusters, starts with them
+/// ([`kmeans_from`]) instead of comparing every point with every center.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct KmeansBounds {
+    /// The number of clusters returned.
+    n_clusters: usize,
+    /// Per point, the position of its cluster among the returned clusters (ascending ids).
+    assigned: Vec<u32>,
+    /// Per point, an upper bound on its distance to its cluster's center (infinite: unknown).
+    upper: Vec<f64>,
+    /// Per point, a lower bound on its distance to any other center.
+    lower: Vec<f64>,
+    /// The points, where they were in that run.
+    points: Vec<[f64; 2]>,
+}
+
+impl KmeansBounds {
+    /// The bounds for the same clusters and points that have moved: `last_of[i]` is the index in
+    /// the last run of point `i` of `points`, `None` for a new point (whose bounds are unknown).
+    /// A point that moved by `d` is at most `d` further from its center and at most `d` nearer to
+    /// any other (triangle inequality).
+    pub(crate) fn carried(&self, points: &[[f64; 2]], last_of: &[Option<usize>]) -> KmeansBounds {
+        let n_points = points.len();
+        let (mut assigned, mut upper, mut lower) =
+            (vec![0u32; n_points], vec![f64::INFINITY; n_points], vec![0.0f64; n_points]);
+        for (i, &last) in last_of.iter().enumerate() {
+            if let Some(j) = last {
+                let moved = distance(self.points[j], points[i]);
+                assigned[i] = self.assigned[j];
+                upper[i] = self.upper[j] + moved;
+                lower[i] = self.lower[j] - moved;
+            }
+        }
+        KmeansBounds { n_clusters: self.n_clusters, assigned, upper, lower, points: points.to_vec() }
+    }
+}
+
+/// The steps of [`kmeans`] from the given clusters (sorted by id), from `bounds` relative to them
+/// if given; returns the clusters and the bounds relative to them.
 fn lloyd(
     points: &[[f64; 2]],
     mut clusters: Vec<Cluster>,
     max_iters: usize,
     weights: Option<&[f64]>,
-) -> Vec<Cluster> {
+    bounds: Option<KmeansBounds>,
+) -> (Vec<Cluster>, KmeansBounds) {
     let n_points = points.len();
     // Per point: the position of its cluster in `clusters`, and the two bounds.
-    let mut assigned = vec![0u32; n_points];
-    let mut upper = vec![f64::INFINITY; n_points];
-    let mut lower = vec![0.0f64; n_points];
+    let (mut assigned, mut upper, mut lower) = match bounds {
+        Some(b) => (b.assigned, b.upper, b.lower),
+        None => (vec![0u32; n_points], vec![f64::INFINITY; n_points], vec![0.0f64; n_points]),
+    };
     let mut iters_left = max_iters;
     loop {
         let centers: Vec<[f64; 2]> = clusters.iter().map(|c| c.center).collect();
@@ -253,45 +327,62 @@ fn lloyd(
                 next.push(Cluster { id: cluster.id, members: Vec::new(), center });
             }
         }
-        if iters_left == 0 || same_clustering(&clusters, &next) {
-            for (i, &a) in assigned.iter().enumerate() {
-                next[new_position[a as usize] as usize].members.push(i);
-            }
-            return next;
-        }
+        let done = iters_left == 0 || same_clustering(&clusters, &next);
         // Move the bounds by how far the centers moved. A dropped cluster only removes a
         // candidate, so the lower bounds stay valid.
-        let moved: Vec<f64> = (0..clusters.len())
-            .map(|j| match new_position[j] {
-                u32::MAX => 0.0,
-                p => distance(clusters[j].center, next[p as usize].center),
-            })
-            .collect();
-        let (mut most, mut most_at, mut second_most) = (0.0f64, usize::MAX, 0.0f64);
-        for (j, &m) in moved.iter().enumerate() {
-            if m > most {
-                second_most = most;
-                most = m;
-                most_at = j;
-            } else if m > second_most {
-                second_most = m;
+        move_bounds(&clusters, &next, &new_position, &mut assigned, &mut upper, &mut lower);
+        if done {
+            for (i, &a) in assigned.iter().enumerate() {
+                next[a as usize].members.push(i);
             }
+            let bounds =
+                KmeansBounds { n_clusters: next.len(), assigned, upper, lower, points: points.to_vec() };
+            return (next, bounds);
         }
-        assigned
-            .par_chunks_mut(KMEANS_BLOCK)
-            .zip(upper.par_chunks_mut(KMEANS_BLOCK))
-            .zip(lower.par_chunks_mut(KMEANS_BLOCK))
-            .for_each(|((assigned, upper), lower)| {
-                for i in 0..assigned.len() {
-                    let a = assigned[i] as usize;
-                    upper[i] += moved[a];
-                    lower[i] -= if a == most_at { second_most } else { most };
-                    assigned[i] = new_position[a];
-                }
-            });
         clusters = next;
         iters_left -= 1;
     }
+}
+
+/// Hamerly's bounds moved from `clusters` to `next`, where `new_position` maps a position in
+/// `clusters` to its position in `next` (`u32::MAX` for a dropped one): each upper bound grows by
+/// how far its center moved, each lower bound shrinks by the most any other center moved.
+fn move_bounds(
+    clusters: &[Cluster],
+    next: &[Cluster],
+    new_position: &[u32],
+    assigned: &mut [u32],
+    upper: &mut [f64],
+    lower: &mut [f64],
+) {
+    let moved: Vec<f64> = (0..clusters.len())
+        .map(|j| match new_position[j] {
+            u32::MAX => 0.0,
+            p => distance(clusters[j].center, next[p as usize].center),
+        })
+        .collect();
+    let (mut most, mut most_at, mut second_most) = (0.0f64, usize::MAX, 0.0f64);
+    for (j, &m) in moved.iter().enumerate() {
+        if m > most {
+            second_most = most;
+            most = m;
+            most_at = j;
+        } else if m > second_most {
+            second_most = m;
+        }
+    }
+    assigned
+        .par_chunks_mut(KMEANS_BLOCK)
+        .zip(upper.par_chunks_mut(KMEANS_BLOCK))
+        .zip(lower.par_chunks_mut(KMEANS_BLOCK))
+        .for_each(|((assigned, upper), lower)| {
+            for i in 0..assigned.len() {
+                let a = assigned[i] as usize;
+                upper[i] += moved[a];
+                lower[i] -= if a == most_at { second_most } else { most };
+                assigned[i] = new_position[a];
+            }
+        });
 }
 
 /// The mean silhouette of a clustering of `points` (`clusters.clj`, `silhouette`), each point
@@ -338,29 +429,31 @@ pub(crate) fn silhouette(points: &[[f64; 2]], clusters: &[Cluster]) -> f64 {
 
 /// The base clusters of the given participants (`conversation.clj`, `:base-clusters`), in the
 /// order given (Pol.is's `in-conv` order seeds the clusters), from a cold start or from the last
-/// update's base clusters.
+/// update's base clusters, with the bounds of that update's run if kept ([`kmeans_from`]).
+/// Also returns this run's bounds, for the next update.
 pub(crate) fn base_clusters(
     participants: &[ParticipantId],
     positions: &[[f64; 2]],
     base_k: usize,
     base_iters: usize,
-    last: Option<&[BaseCluster]>,
-) -> Vec<BaseCluster> {
-    let clusters = match last {
-        Some(last) => {
+    last: Option<(&[BaseCluster], Option<KmeansBounds>)>,
+) -> (Vec<BaseCluster>, KmeansBounds) {
+    let (clusters, bounds) = match last {
+        Some((last, bounds)) => {
             let last: Vec<([f64; 2], usize)> = last.iter().map(|b| (b.center, b.id)).collect();
-            kmeans_from(positions, &last, base_k, base_iters, None)
+            kmeans_from(positions, &last, base_k, base_iters, None, bounds)
         }
-        None => kmeans(positions, base_k, base_iters, None),
+        None => kmeans_with_bounds(positions, base_k, base_iters, None),
     };
-    clusters
+    let base = clusters
         .into_iter()
         .map(|c| BaseCluster {
             id: c.id,
             members: c.members.iter().map(|&i| participants[i]).collect(),
             center: c.center,
         })
-        .collect()
+        .collect();
+    (base, bounds)
 }
 
 /// Pol.is's `group-k-smoother` (`conversation.clj`): the number of groups changes only after the
@@ -561,10 +654,56 @@ mod tests {
     }
 
     #[test]
+    fn kept_bounds_carried_to_moved_and_new_points_give_the_clusters_of_a_start_without_them() {
+        // Seeded blobs clustered, then moved a little (as a new PCA moves every participant),
+        // some moved far, new points inserted among them; the warm start with the carried bounds
+        // must give exactly the clusters of the warm start that compares every point.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut unit = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut points: Vec<[f64; 2]> = (0..6_000)
+            .map(|i| {
+                let c = (i % 4) as f64;
+                [c * 2.0 + unit() * 3.0, (c * 1.3).cos() * 3.0 + unit() * 3.0]
+            })
+            .collect();
+        // The first clustering has fewer distinct points than clusters (positions on a grid), so
+        // the next start adds centers from the moved points.
+        let on_grid: Vec<[f64; 2]> = points.iter().map(|p| p.map(|x| x.round())).collect();
+        let (mut last, mut bounds) = kmeans_with_bounds(&on_grid, 100, 100, None);
+        assert!(last.len() < 100, "{} grid clusters", last.len());
+        points = on_grid;
+        for round in 0..12 {
+            let scale = [1e-6, 1e-3, 0.05][round % 3];
+            let mut moved: Vec<[f64; 2]> = Vec::new();
+            let mut last_of: Vec<Option<usize>> = Vec::new();
+            for (j, &[x, y]) in points.iter().enumerate() {
+                if j % 97 == round {
+                    moved.push([unit() * 8.0, unit() * 6.0 - 3.0]);
+                    last_of.push(None);
+                }
+                let far = if j % 211 == 5 { 2.0 } else { scale };
+                moved.push([x + (unit() - 0.5) * far, y + (unit() - 0.5) * far]);
+                last_of.push(Some(j));
+            }
+            let centers: Vec<([f64; 2], usize)> = last.iter().map(|c| (c.center, c.id)).collect();
+            let plain = kmeans_from(&moved, &centers, 100, 100, None, None).0;
+            let carried = bounds.carried(&moved, &last_of);
+            let (kept, next_bounds) = kmeans_from(&moved, &centers, 100, 100, None, Some(carried));
+            assert_eq!(kept, plain, "round {round}");
+            (points, last, bounds) = (moved, kept, next_bounds);
+        }
+    }
+
+    #[test]
     fn a_warm_start_from_converged_clusters_keeps_them() {
         let points = [[0.0, 0.0], [10.0, 0.0], [0.0, 1.0], [10.0, 1.0], [0.5, 0.5]];
         let cold = kmeans(&points, 2, 20, None);
         let last: Vec<([f64; 2], usize)> = cold.iter().map(|c| (c.center, c.id)).collect();
-        assert_eq!(kmeans_from(&points, &last, 2, 20, None), cold);
+        assert_eq!(kmeans_from(&points, &last, 2, 20, None, None).0, cold);
     }
 }

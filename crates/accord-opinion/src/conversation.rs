@@ -409,8 +409,32 @@ impl Conversation {
     }
 
     /// The row of a participant id, if it has votes.
+    ///
+    /// Ids are distinct and ascending, so the row of `participant` is within `|participant - id|`
+    /// rows of the row holding `id`: the search looks first where an even spread of the ids would
+    /// put it, then binary-searches only the rows that gap allows. Pol.is numbers participants
+    /// from 0, so the first guess is usually the row, and a look-up costs one comparison.
     pub(crate) fn participant_index(&self, participant: ParticipantId) -> Option<usize> {
-        self.participants.binary_search(&participant).ok()
+        let ids = &self.participants;
+        let (&first, &last) = (ids.first()?, ids.last()?);
+        if participant < first || participant > last {
+            return None;
+        }
+        let span = i128::from(last) - i128::from(first);
+        let offset = i128::from(participant) - i128::from(first);
+        // 0 ≤ offset ≤ span, so the guess is a row.
+        let guess = if span == 0 { 0 } else { (offset * (ids.len() as i128 - 1) / span) as usize };
+        let found = ids[guess];
+        let gap = (i128::from(participant) - i128::from(found)).unsigned_abs();
+        let gap = usize::try_from(gap).unwrap_or(usize::MAX);
+        let range = match participant.cmp(&found) {
+            std::cmp::Ordering::Equal => return Some(guess),
+            std::cmp::Ordering::Greater => {
+                guess + 1..guess.saturating_add(gap).saturating_add(1).min(ids.len())
+            }
+            std::cmp::Ordering::Less => guess.saturating_sub(gap)..guess,
+        };
+        ids[range.clone()].binary_search(&participant).ok().map(|at| range.start + at)
     }
 }
 
@@ -650,5 +674,51 @@ impl Conversation {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A conversation where each of `ids` voted once.
+    fn with_participants(ids: &[ParticipantId]) -> Conversation {
+        let rows: Vec<VoteRow> = ids
+            .iter()
+            .map(|&participant| VoteRow { participant, statement: 0, vote: 1, modified: 0 })
+            .collect();
+        Conversation::new(&rows, SignConvention::AgreeIsPositive, None).expect("valid votes")
+    }
+
+    #[test]
+    fn a_participants_row_is_found_as_a_binary_search_finds_it() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let dense_with_gaps: Vec<i64> = (0..2_000).filter(|i| i % 7 != 3).collect();
+        let spread: Vec<i64> = (0..500).map(|_| (next() % 1_000_000) as i64 - 500_000).collect();
+        let clustered: Vec<i64> = (0..300).chain(1_000_000..1_000_300).collect();
+        for (what, ids) in [
+            ("dense with gaps", dense_with_gaps),
+            ("spread", spread),
+            ("two clumps", clustered),
+            ("extremes", vec![i64::MIN, -1, 0, 1, i64::MAX]),
+            ("one", vec![42]),
+        ] {
+            let conversation = with_participants(&ids);
+            let sorted = conversation.participants();
+            let probes = ids.iter().flat_map(|&p| [p.saturating_sub(1), p, p.saturating_add(1)]);
+            for probe in probes.chain([i64::MIN, i64::MAX, 0]) {
+                assert_eq!(
+                    conversation.participant_index(probe),
+                    sorted.binary_search(&probe).ok(),
+                    "{what}: participant {probe}"
+                );
+            }
+        }
     }
 }

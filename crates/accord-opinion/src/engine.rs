@@ -7,14 +7,14 @@
 //! votes, repness, consensus and priorities. [`Engine`] does the same steps. Each is one or a few
 //! passes over the votes where a cold start ([`crate::analyze`]) needs dozens.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
 use crate::analysis::{
     add_votes, base_cluster_counts, cold_start, downstream, in_conv, Analysis, ClusterCounts,
 };
-use crate::clusters::{base_clusters, group_clusters, BaseCluster};
+use crate::clusters::{base_clusters, group_clusters, BaseCluster, KmeansBounds};
 use crate::conversation::{Conversation, ConversationError, ParticipantId, SignConvention, Vote, VoteRow};
 use crate::hash_order::clojure_order_key;
 use crate::pca::{pca, project_participants, PairSums, PAIR_SUMS_MAX_STATEMENTS};
@@ -56,14 +56,20 @@ pub struct Engine {
     /// The participants who voted since the last analysis, with their votes as they were then
     /// (columns and Pol.is values; empty for a new participant).
     touched: FxHashMap<ParticipantId, (Vec<u32>, Vec<i8>)>,
+    /// Whether a new statement came since the last analysis (which changes who qualifies for
+    /// `in_conv` and empties `touched`).
+    new_statement: bool,
+    /// The bounds of the last analysis's base-cluster k-means run, over its `in_conv`, for the
+    /// next run to start from.
+    bounds: Option<KmeansBounds>,
 }
 
 impl Engine {
     /// Analyzes the conversation from a cold start ([`crate::analyze`]) and keeps it; new votes
     /// are read in `sign`.
     pub fn new(conversation: Conversation, settings: CheckedSettings, sign: SignConvention) -> Engine {
-        let pair_sums = Self::pair_sums_of(&conversation);
-        let analysis = cold_start(&conversation, &settings, None, pair_sums.as_ref());
+        let mut pair_sums = Self::pair_sums_of(&conversation);
+        let (analysis, bounds) = cold_start(&conversation, &settings, None, pair_sums.as_mut());
         let cluster_counts = Some(Self::counts_of(&conversation, &analysis));
         Engine {
             conversation,
@@ -74,6 +80,8 @@ impl Engine {
             pair_sums,
             cluster_counts,
             touched: FxHashMap::default(),
+            new_statement: false,
+            bounds: Some(bounds),
         }
     }
 
@@ -118,6 +126,7 @@ impl Engine {
             self.pair_sums = None;
             self.cluster_counts = None;
             self.touched.clear();
+            self.new_statement = true;
             return Ok(());
         }
         self.touched.entry(row.participant).or_insert_with(|| before.clone().unwrap_or_default());
@@ -146,6 +155,7 @@ impl Engine {
             self.analysis = analysis;
             self.cluster_counts = Some(cluster_counts);
             self.touched.clear();
+            self.new_statement = false;
             self.stale = false;
         }
         &self.analysis
@@ -158,24 +168,22 @@ impl Engine {
         let settings = self.settings.get();
         let last = &self.analysis;
         let conversation = &self.conversation;
-        let pca = pca(conversation, settings.pca_iters, Some(&last.pca.comps), self.pair_sums.as_ref());
+        let pca = pca(conversation, settings.pca_iters, Some(&last.pca.comps), self.pair_sums.as_mut());
         let positions = project_participants(conversation, &pca);
-        // Pol.is's in-conv only grows: the last members stay, new qualifiers join.
-        let mut members: BTreeSet<i64> = last.in_conv.iter().copied().collect();
-        members.extend(in_conv(conversation, &self.settings));
-        let mut in_conv: Vec<i64> = members.into_iter().collect();
-        in_conv.sort_by_cached_key(|&p| (clojure_order_key(p), p));
+        let (in_conv, last_of) = self.grown_in_conv();
         let in_conv_positions: Vec<[f64; 2]> = in_conv
             .iter()
             .map(|&p| positions[conversation.participant_index(p).expect("in_conv holds participants")])
             .collect();
-        let base = base_clusters(
+        let bounds = self.bounds.take().map(|b| b.carried(&in_conv_positions, &last_of));
+        let (base, bounds) = base_clusters(
             &in_conv,
             &in_conv_positions,
             settings.base_k,
             settings.base_iters,
-            Some(&last.base_clusters),
+            Some((&last.base_clusters, bounds)),
         );
+        self.bounds = Some(bounds);
         let (groups, silhouettes, smoother) = group_clusters(
             &base,
             settings.max_group_k,
@@ -196,6 +204,57 @@ impl Engine {
         analysis.group_k_smoother = smoother;
         let by_id = analysis.base_clusters.iter().map(|b| b.id).zip(counts).collect();
         (analysis, (by_id, member_of))
+    }
+
+    /// The new `in_conv`, in Clojure set order, and for each member its index in the last one
+    /// (`None` for a newcomer). Pol.is's in-conv only grows: the last members stay and those who
+    /// qualify now ([`in_conv`]) join.
+    ///
+    /// Counts only grow, so while the threshold (`min(min_votes_in_conv, n_statements)`) is the
+    /// same and enough participants reach it that the greedy fill-up does not apply, those who
+    /// qualify now are those who qualified then, all in the last `in_conv`, plus participants who
+    /// voted since and reach it: only those are looked at. Otherwise the rule is applied to all.
+    fn grown_in_conv(&self) -> (Vec<ParticipantId>, Vec<Option<usize>>) {
+        let settings = self.settings.get();
+        let conversation = &self.conversation;
+        let last = &self.analysis.in_conv;
+        let key = |p: ParticipantId| (clojure_order_key(p), p);
+        let threshold = settings.min_votes_in_conv.min(conversation.statements().len());
+        let n_votes_of = |row: usize| conversation.row_votes(row).0.len();
+        let n_qualified =
+            (0..conversation.participants().len()).filter(|&row| n_votes_of(row) >= threshold).count();
+        // `last` is in (order key, id) order.
+        let is_new = |k: &(u64, ParticipantId)| last.binary_search_by_key(k, |&q| key(q)).is_err();
+        let mut joining: Vec<(u64, ParticipantId)> =
+            if self.new_statement || n_qualified < settings.greedy_in_conv {
+                in_conv(conversation, &self.settings).into_iter().map(key).filter(is_new).collect()
+            } else {
+                self.touched
+                    .keys()
+                    .filter(|&&p| {
+                        conversation.participant_index(p).is_some_and(|row| n_votes_of(row) >= threshold)
+                    })
+                    .map(|&p| key(p))
+                    .filter(is_new)
+                    .collect()
+            };
+        joining.sort_unstable();
+        // Each newcomer goes before the first last member after it.
+        let at: Vec<usize> = joining.iter().map(|k| last.partition_point(|&q| key(q) < *k)).collect();
+        let mut in_conv = Vec::with_capacity(last.len() + joining.len());
+        let mut last_of = Vec::with_capacity(last.len() + joining.len());
+        let mut newcomers = joining.iter().zip(&at).peekable();
+        for j in 0..=last.len() {
+            while let Some((&(_, q), _)) = newcomers.next_if(|(_, &at)| at == j) {
+                in_conv.push(q);
+                last_of.push(None);
+            }
+            if let Some(&p) = last.get(j) {
+                in_conv.push(p);
+                last_of.push(Some(j));
+            }
+        }
+        (in_conv, last_of)
     }
 
     /// The last counts per base-cluster id moved to the new membership: a participant who voted
@@ -249,4 +308,98 @@ fn counts_by_id(conversation: &Conversation, base: &[BaseCluster]) -> BTreeMap<u
 /// The base cluster (id) of each clustered participant.
 fn membership(base: &[BaseCluster]) -> FxHashMap<ParticipantId, usize> {
     base.iter().flat_map(|b| b.members.iter().map(|&p| (p, b.id))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::settings::Settings;
+
+    /// What a refresh computes for `in_conv` and the base clusters, written the straightforward
+    /// way from the analysis before it: the last members and all who qualify now, sorted in
+    /// Clojure order; k-means from the last base clusters comparing every point with every center.
+    fn straightforward(
+        engine: &Engine,
+        last: &Analysis,
+        positions: &BTreeMap<ParticipantId, [f64; 2]>,
+    ) -> (Vec<ParticipantId>, Vec<BaseCluster>) {
+        let mut members: BTreeSet<ParticipantId> = last.in_conv.iter().copied().collect();
+        members.extend(in_conv(&engine.conversation, &engine.settings));
+        let mut members: Vec<ParticipantId> = members.into_iter().collect();
+        members.sort_by_cached_key(|&p| (clojure_order_key(p), p));
+        let points: Vec<[f64; 2]> = members.iter().map(|p| positions[p]).collect();
+        let settings = engine.settings.get();
+        let (base, _) = base_clusters(
+            &members,
+            &points,
+            settings.base_k,
+            settings.base_iters,
+            Some((&last.base_clusters, None)),
+        );
+        (members, base)
+    }
+
+    /// Runs `n_rounds` rounds of one to three seeded random votes by participants
+    /// `0..n_participants` on statements `0..n_statements`, each followed by a refresh checked
+    /// against [`straightforward`].
+    fn check_refreshes(rows: &[VoteRow], n_participants: u64, n_statements: u64, n_rounds: usize) -> usize {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let sign = SignConvention::AgreeIsPositive;
+        let conversation = Conversation::new(rows, sign, None).expect("valid votes");
+        let mut engine = Engine::new(conversation, Settings::default().check().expect("valid"), sign);
+        let mut n_joined = 0;
+        for round in 0..n_rounds {
+            let last = engine.analysis().clone();
+            for _ in 0..1 + next() % 3 {
+                let participant = (next() % n_participants) as i64;
+                let statement = (next() % n_statements) as i64;
+                let vote = (next() % 3) as i64 - 1;
+                engine.vote(VoteRow { participant, statement, vote, modified: 1 + round as i64 }).unwrap();
+            }
+            let live = engine.analysis().clone();
+            let (members, base) = straightforward(&engine, &last, &live.projections);
+            assert_eq!(live.in_conv, members, "in_conv after round {round}");
+            assert_eq!(live.base_clusters, base, "base clusters after round {round}");
+            n_joined += live.in_conv.len() - last.in_conv.len();
+        }
+        n_joined
+    }
+
+    /// Participants in two camps, each voting on one in `every` statements, except every fourth
+    /// participant, who votes only among the first `few` statements.
+    fn camps(n_participants: i64, n_statements: i64, every: i64, few: i64) -> Vec<VoteRow> {
+        (0..n_participants)
+            .flat_map(|p| {
+                let voted = move |s: &i64| (p * 7 + s * 3) % every == 0 && (p % 4 != 0 || *s < few);
+                (0..n_statements).filter(voted).map(move |s| {
+                    let vote = if (p % 3 == 0) == (s % 2 == 0) { 1 } else { -1 };
+                    VoteRow { participant: p, statement: s, vote, modified: 0 }
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn refreshes_grow_in_conv_and_cluster_as_the_straightforward_forms_do() {
+        // 300 participants, most voting on 8 of 40 statements: they qualify already; every fourth
+        // has 5 votes and joins on reaching 7; votes come from new participants (ids 300 to 359)
+        // and on new statements (40 to 43), which changes the threshold.
+        let joined = check_refreshes(&camps(300, 40, 5, 25), 360, 44, 400);
+        assert!(joined > 0, "participants joined in_conv");
+    }
+
+    #[test]
+    fn refreshes_of_a_conversation_below_the_greedy_count_fill_up_as_pol_is_does() {
+        // 12 participants voting on few of 10 statements: fewer than greedy_in_conv (15) reach
+        // the threshold, so the top voters fill up.
+        check_refreshes(&camps(12, 10, 4, 10), 20, 10, 200);
+    }
 }

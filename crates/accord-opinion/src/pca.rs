@@ -224,11 +224,20 @@ const PAIR_SUMS_BAND: usize = 1 << 16;
 /// have none. `XᵀX` of the centered matrix follows for any center ([`PairSums::gram`]); being
 /// integers, the sums are exact whatever order they are added in, and one changed vote changes
 /// only its participant's pairs ([`PairSums::add_row`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct PairSums {
     n: usize,
     /// Row-major `n × n`; only entries `(i, j)` with `i ≤ j` are used.
     sums: Vec<[i32; 4]>,
+    /// Where [`PairSums::gram`] forms `XᵀX`, kept so that each update writes into memory already
+    /// mapped instead of a fresh matrix (8 bytes per entry: 4.9 MB at 783 statements).
+    gram: Vec<f64>,
+}
+
+impl PartialEq for PairSums {
+    fn eq(&self, other: &PairSums) -> bool {
+        (self.n, &self.sums) == (other.n, &other.sums)
+    }
 }
 
 impl PairSums {
@@ -258,7 +267,7 @@ impl PairSums {
                 }
             }
         });
-        PairSums { n, sums }
+        PairSums { n, sums, gram: Vec::new() }
     }
 
     /// Adds (`weight` 1) or removes (`weight` -1) the pairs of one participant's votes, given as
@@ -280,14 +289,136 @@ impl PairSums {
         self.n
     }
 
-    /// `XᵀX` of the matrix centered on `center` (one entry per statement), `n × n`.
-    fn gram(&self, center: &[f64]) -> Mat<f64> {
+    /// `XᵀX` of the matrix centered on `center` (one entry per statement), `n × n`, its lower
+    /// triangle formed column by column in parallel (each column reads one row of the sums in
+    /// order).
+    fn gram(&mut self, center: &[f64]) -> LowerGram<'_> {
         let n = self.n;
-        Mat::from_fn(n, n, |r, c| {
-            let (i, j) = (r.min(c), r.max(c));
-            let [both, product, sum_i, sum_j] = self.sums[i * n + j].map(f64::from);
-            product - center[j] * sum_i - center[i] * sum_j + both * center[i] * center[j]
-        })
+        self.gram.resize(n * n, 0.0);
+        let sums = &self.sums;
+        self.gram.par_chunks_mut(n.max(1)).enumerate().with_min_len(16).for_each(|(i, column)| {
+            let sums = &sums[i * n..][..n];
+            for j in i..n {
+                let [both, product, sum_i, sum_j] = sums[j].map(f64::from);
+                column[j] = product - center[j] * sum_i - center[i] * sum_j + both * center[i] * center[j];
+            }
+        });
+        LowerGram { n, lower: &self.gram }
+    }
+
+    /// The column means of the imputed rating matrix ([`centers`]) of the conversation these are
+    /// the sums of, which has `n_participants` participants: the diagonal holds each statement's
+    /// number of votes and their sum. A moderated-out statement, which has no sums, gets `0` as
+    /// in [`centers`].
+    pub(crate) fn centers(&self, n_participants: usize) -> Vec<f64> {
+        let n = self.n;
+        (0..n)
+            .map(|s| {
+                let [count, _, sum, _] = self.sums[s * n + s];
+                if count == 0 {
+                    return 0.0;
+                }
+                // The formula of [`centers`], term by term, on the same integers.
+                let (sum, count) = (i64::from(sum), count as usize);
+                let column_mean = sum as f64 / count as f64;
+                let n_missing = n_participants - count;
+                (sum as f64 + n_missing as f64 * column_mean) / n_participants as f64
+            })
+            .collect()
+    }
+}
+
+/// `XᵀX` formed from [`PairSums`], column-major, of which only the lower triangle (entries
+/// `(r, c)` with `r ≥ c`, at `c n + r`) is formed: all the dense decomposition reads
+/// (`Side::Lower`). As an operator it is applied as the symmetric matrix, each stored entry read
+/// once per product.
+#[derive(Debug)]
+struct LowerGram<'a> {
+    n: usize,
+    lower: &'a [f64],
+}
+
+/// [`LowerGram`]'s product is summed in this many bands of columns of about equal work, in
+/// parallel, then added in band order: the result does not depend on the number of threads.
+const LOWER_GRAM_BANDS: usize = 4;
+
+impl LowerGram<'_> {
+    /// Entry `(i, i)`.
+    fn diagonal(&self, i: usize) -> f64 {
+        self.lower[i * self.n + i]
+    }
+
+    /// The full symmetric matrix, for the dense decomposition.
+    fn to_dense(&self) -> Mat<f64> {
+        let n = self.n;
+        Mat::from_fn(n, n, |r, c| self.lower[r.min(c) * n + r.max(c)])
+    }
+
+    /// `A x` for one vector `x`.
+    fn product(&self, input: &[f64]) -> Vec<f64> {
+        let n = self.n;
+        // Band starts: column c holds n - c entries, so the bands split the triangle's area.
+        let total = (n * (n + 1) / 2) as f64;
+        let mut starts: Vec<usize> = (0..LOWER_GRAM_BANDS)
+            .map(|b| {
+                let share = b as f64 / LOWER_GRAM_BANDS as f64;
+                // Columns 0..c hold c (2n - c + 1) / 2 entries; solve for c at `share · total`.
+                let n = n as f64;
+                let c =
+                    (2.0 * n + 1.0 - ((2.0 * n + 1.0).powi(2) - 8.0 * share * total).max(0.0).sqrt()) / 2.0;
+                (c.floor() as usize).min(self.n)
+            })
+            .collect();
+        starts.push(n);
+        starts.dedup();
+        let partials: Vec<Vec<f64>> = starts
+            .par_windows(2)
+            .map(|band| {
+                let mut product = vec![0.0; n];
+                for c in band[0]..band[1] {
+                    let column = &self.lower[c * n + c..(c + 1) * n];
+                    let x_c = input[c];
+                    // Entry (r, c) below the diagonal also stands for (c, r).
+                    let mut dot = 0.0;
+                    for ((y, &a), &x) in product[c + 1..].iter_mut().zip(&column[1..]).zip(&input[c + 1..]) {
+                        *y += a * x_c;
+                        dot += a * x;
+                    }
+                    product[c] += column[0] * x_c + dot;
+                }
+                product
+            })
+            .collect();
+        add_in_order(partials, n)
+    }
+}
+
+impl LinOp<f64> for LowerGram<'_> {
+    fn apply_scratch(&self, _rhs_ncols: usize, _par: Par) -> StackReq {
+        StackReq::EMPTY
+    }
+
+    fn nrows(&self) -> usize {
+        self.n
+    }
+
+    fn ncols(&self) -> usize {
+        self.n
+    }
+
+    fn apply(&self, out: MatMut<'_, f64>, rhs: MatRef<'_, f64>, _par: Par, _stack: &mut MemStack) {
+        let mut out = out;
+        for k in 0..rhs.ncols() {
+            let input: Vec<f64> = (0..self.n).map(|i| rhs[(i, k)]).collect();
+            for (i, y) in self.product(&input).into_iter().enumerate() {
+                out[(i, k)] = y;
+            }
+        }
+    }
+
+    fn conj_apply(&self, out: MatMut<'_, f64>, rhs: MatRef<'_, f64>, par: Par, stack: &mut MemStack) {
+        // Real and symmetric: the conjugate is the operator itself.
+        self.apply(out, rhs, par, stack);
     }
 }
 
@@ -387,7 +518,7 @@ fn top_eigenvectors(
     warm: Option<&[Vec<f64>; 2]>,
 ) -> Vec<(f64, Vec<f64>)> {
     let n_cols = match &gram {
-        GramForm::Dense(matrix) => matrix.nrows(),
+        GramForm::Dense(matrix) => matrix.n,
         GramForm::Free(gram) => gram.nrows(),
     };
     // Few statements, or few participants (a Krylov space of low-rank data breaks down before it
@@ -530,14 +661,15 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 /// `XᵀX`, formed or applied from the votes.
 enum GramForm<'a> {
-    Dense(Mat<f64>),
+    Dense(LowerGram<'a>),
     Free(Gram<'a>),
 }
 
 impl GramForm<'_> {
+    /// The matrix, of which the dense decomposition reads the lower triangle.
     fn into_dense(self) -> Mat<f64> {
         match self {
-            GramForm::Dense(matrix) => matrix,
+            GramForm::Dense(matrix) => matrix.to_dense(),
             GramForm::Free(gram) => gram.dense(),
         }
     }
@@ -572,10 +704,13 @@ pub(crate) fn pca(
     conversation: &Conversation,
     max_restarts: usize,
     warm: Option<&[Vec<f64>; 2]>,
-    pair_sums: Option<&PairSums>,
+    pair_sums: Option<&mut PairSums>,
 ) -> Pca {
-    let center = centers(conversation);
     let n_rows = conversation.participants().len();
+    let center = match &pair_sums {
+        Some(sums) => sums.centers(n_rows),
+        None => centers(conversation),
+    };
     let n_cols = center.len();
     let gram = match pair_sums {
         Some(sums) => {
@@ -585,7 +720,7 @@ pub(crate) fn pca(
         None => GramForm::Free(Gram::new(conversation, &center)),
     };
     let trace = match &gram {
-        GramForm::Dense(matrix) => (0..n_cols).map(|i| matrix[(i, i)]).sum(),
+        GramForm::Dense(matrix) => (0..n_cols).map(|i| matrix.diagonal(i)).sum(),
         GramForm::Free(gram) => gram.trace(),
     };
     let mut comps = [vec![0.0; n_cols], vec![0.0; n_cols]];
@@ -636,24 +771,48 @@ pub(crate) fn project_participants(conversation: &Conversation, pca: &Pca) -> Ve
     let n_cols = conversation.statements().len();
     let mod_out = conversation.mod_out_columns();
     let n_mod_out = mod_out.iter().filter(|&&m| m).count();
+    // What a vote `v` on column `c` adds, `(v - cₖ) · compₖ`, looked up at `3c + v + 1`; zero on a
+    // moderated-out column, whose votes add nothing.
+    let added: Vec<[f64; 2]> = (0..n_cols)
+        .flat_map(|c| {
+            [-1i8, 0, 1].map(|v| {
+                if mod_out[c] {
+                    return [0.0, 0.0];
+                }
+                let centered = f64::from(v) - pca.center[c];
+                [centered * pca.comps[0][c], centered * pca.comps[1][c]]
+            })
+        })
+        .collect();
     (0..conversation.participants().len())
         .into_par_iter()
         .with_min_len(4_096)
         .map(|p| {
             let (columns, values) = conversation.row_votes(p);
-            let (mut n_votes, mut x, mut y) = (n_mod_out, 0.0, 0.0);
-            for (&c, &v) in columns.iter().zip(values) {
-                let c = c as usize;
-                if mod_out[c] {
-                    continue;
+            // Two sums per coordinate, over alternate votes, so that the additions do not all
+            // wait on one another.
+            let mut sums = [[0.0f64; 2]; 2];
+            let (pairs, rest) = columns.split_at(columns.len() & !1);
+            for (pair, vote_pair) in pairs.chunks_exact(2).zip(values.chunks_exact(2)) {
+                for lane in 0..2 {
+                    let [x, y] = added[3 * pair[lane] as usize + (vote_pair[lane] + 1) as usize];
+                    sums[lane][0] += x;
+                    sums[lane][1] += y;
                 }
-                let centered = f64::from(v) - pca.center[c];
-                n_votes += 1;
-                x += centered * pca.comps[0][c];
-                y += centered * pca.comps[1][c];
             }
+            if let (Some(&c), Some(&v)) = (rest.first(), values.last()) {
+                let [x, y] = added[3 * c as usize + (v + 1) as usize];
+                sums[0][0] += x;
+                sums[0][1] += y;
+            }
+            let n_votes = n_mod_out
+                + if n_mod_out == 0 {
+                    columns.len()
+                } else {
+                    columns.iter().filter(|&&c| !mod_out[c as usize]).count()
+                };
             let scale = (n_cols as f64 / n_votes.max(1) as f64).sqrt();
-            [scale * x, scale * y]
+            [scale * (sums[0][0] + sums[1][0]), scale * (sums[0][1] + sums[1][1])]
         })
         .collect()
 }
@@ -695,7 +854,8 @@ mod tests {
     fn the_gram_matrix_from_pair_sums_is_the_one_summed_from_centered_votes() {
         let conversation = conversation();
         let center = centers(&conversation);
-        let from_sums = PairSums::new(&conversation).gram(&center);
+        let mut sums = PairSums::new(&conversation);
+        let from_sums = sums.gram(&center).to_dense();
         let summed = Gram::new(&conversation, &center).dense();
         let n = center.len();
         for i in 0..n {
@@ -704,6 +864,59 @@ mod tests {
             }
         }
         assert!((0..n).all(|j| from_sums[(7, j)] == 0.0), "the moderated-out statement has no pairs");
+    }
+
+    #[test]
+    fn the_centers_from_pair_sums_are_the_centers_from_the_votes() {
+        let conversation = conversation();
+        let from_votes = centers(&conversation);
+        assert_eq!(from_votes[7], 0.0, "the moderated-out statement is centered on 0");
+        assert_eq!(PairSums::new(&conversation).centers(conversation.participants().len()), from_votes);
+    }
+
+    #[test]
+    fn the_lower_triangle_applied_as_an_operator_is_the_full_symmetric_product() {
+        let conversation = conversation();
+        let center = centers(&conversation);
+        let mut sums = PairSums::new(&conversation);
+        let lower = sums.gram(&center);
+        let full = Gram::new(&conversation, &center).dense();
+        let n = center.len();
+        let input = Mat::from_fn(n, 2, |i, k| ((i * 37 + k * 5) % 11) as f64 - 5.0);
+        let mut product = Mat::<f64>::zeros(n, 2);
+        let mut memory = MemBuffer::new(StackReq::EMPTY);
+        lower.apply(product.as_mut(), input.as_ref(), Par::Seq, MemStack::new(&mut memory));
+        for k in 0..2 {
+            for i in 0..n {
+                let expected: f64 = (0..n).map(|j| full[(i, j)] * input[(j, k)]).sum();
+                assert!((product[(i, k)] - expected).abs() < 1e-9, "vector {k}, entry {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn participants_are_projected_by_the_sparsity_aware_formula() {
+        // pca.clj, sparsity-aware-project-ptpt, written out over the dense rating matrix: the
+        // moderated-out column is a 0 for everyone, so it counts as voted.
+        let conversation = conversation();
+        let pca = pca(&conversation, 100, None, None);
+        let n_cols = conversation.statements().len();
+        let positions = project_participants(&conversation, &pca);
+        for (p, position) in positions.iter().enumerate() {
+            let (mut n_votes, mut x, mut y) = (0usize, 0.0, 0.0);
+            for c in 0..n_cols {
+                let vote = if conversation.is_mod_out(c) { Some(0) } else { conversation.vote(p, c) };
+                if let Some(vote) = vote {
+                    n_votes += 1;
+                    let centered = f64::from(vote) - pca.center[c];
+                    x += centered * pca.comps[0][c];
+                    y += centered * pca.comps[1][c];
+                }
+            }
+            let scale = (n_cols as f64 / n_votes.max(1) as f64).sqrt();
+            assert!((position[0] - scale * x).abs() < 1e-12, "participant row {p}, x");
+            assert!((position[1] - scale * y).abs() < 1e-12, "participant row {p}, y");
+        }
     }
 
     #[test]
@@ -725,13 +938,15 @@ mod tests {
         let conversation = conversation();
         let center = centers(&conversation);
         let gram = Gram::new(&conversation, &center);
-        let dense = PairSums::new(&conversation).gram(&center);
+        let mut sums = PairSums::new(&conversation);
+        let lower = sums.gram(&center).to_dense();
+        let dense = |i: usize, j: usize| lower[(i, j)];
         let n = center.len();
         let input: Vec<f64> = (0..2 * n).map(|i| ((i * 37) % 11) as f64 - 5.0).collect();
         let product = gram.apply_to(&input, 2);
         for k in 0..2 {
             for i in 0..n {
-                let expected: f64 = (0..n).map(|j| dense[(i, j)] * input[k * n + j]).sum();
+                let expected: f64 = (0..n).map(|j| dense(i, j) * input[k * n + j]).sum();
                 assert!((product[k * n + i] - expected).abs() < 1e-9, "vector {k}, entry {i}");
             }
         }
@@ -741,11 +956,12 @@ mod tests {
     fn lanczos_finds_the_top_two_eigenpairs_of_the_dense_decomposition() {
         let conversation = conversation();
         let center = centers(&conversation);
-        let dense = PairSums::new(&conversation).gram(&center);
-        let trace: f64 = (0..center.len()).map(|i| dense[(i, i)]).sum();
+        let mut sums = PairSums::new(&conversation);
+        let gram = sums.gram(&center);
+        let trace: f64 = (0..center.len()).map(|i| gram.diagonal(i)).sum();
         let start = vec![1.0; center.len()];
-        let lanczos = lanczos_top_two(&dense, &start, 1e-14 * trace).expect("converges on 50 statements");
-        let exact = dense_top_eigenvectors(dense.as_ref());
+        let lanczos = lanczos_top_two(&gram, &start, 1e-14 * trace).expect("converges on 50 statements");
+        let exact = dense_top_eigenvectors(gram.to_dense().as_ref());
         for ((value, vector), (exact_value, exact_vector)) in lanczos.iter().zip(&exact) {
             assert!((value - exact_value).abs() < 1e-9 * trace, "eigenvalue {value} against {exact_value}");
             let sign = dot(vector, exact_vector).signum();
