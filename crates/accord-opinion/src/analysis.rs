@@ -203,7 +203,8 @@ pub(crate) fn cold_start(
     let settings = settings.get();
     let (groups, silhouettes, smoother) =
         group_clusters(&base, settings.max_group_k, settings.group_iters, previous, settings.group_k_buffer);
-    let mut analysis = downstream(conversation, pca, positions, in_conv, base, groups, silhouettes, None);
+    let mut analysis =
+        downstream(conversation, pca, positions, in_conv, base, groups, silhouettes, None, None);
     analysis.group_k_smoother = smoother;
     (analysis, bounds)
 }
@@ -240,7 +241,7 @@ pub fn analyze_with_groups(
     base.sort_by_key(|b| b.id);
     let mut groups = given.group_clusters.clone();
     groups.sort_by_key(|g| g.id);
-    Ok(downstream(conversation, pca, positions, in_conv, base, groups, Vec::new(), None))
+    Ok(downstream(conversation, pca, positions, in_conv, base, groups, Vec::new(), None, None))
 }
 
 /// One base cluster's `[seen, agree, disagree]` counts per statement column.
@@ -278,11 +279,24 @@ pub(crate) fn base_cluster_counts(conversation: &Conversation, base: &[BaseClust
         .collect()
 }
 
+/// The per-participant maps of the last [`Analysis`], brought up to date by the caller (the
+/// [`crate::Engine`]) in keys (every participant) and vote counts, for [`downstream`] to write
+/// the new positions into instead of building both maps again.
+#[derive(Debug)]
+pub(crate) struct KeptParticipantMaps {
+    /// [`Analysis::user_vote_counts`], up to date.
+    pub(crate) user_vote_counts: BTreeMap<ParticipantId, usize>,
+    /// [`Analysis::projections`] with every participant as a key; the values are overwritten.
+    pub(crate) projections: BTreeMap<ParticipantId, [f64; 2]>,
+}
+
 /// Statements filled together when building votes-base.
 const VOTES_BASE_BLOCK: usize = 16;
 
 /// Everything after the clustering. `cluster_counts`, when the caller keeps them up to date (the
-/// [`crate::Engine`]), are [`base_cluster_counts`] of `base`; otherwise they are computed.
+/// [`crate::Engine`]), are [`base_cluster_counts`] of `base`; otherwise they are computed. `kept`,
+/// when given with one key per participant, becomes the participant maps, with the positions
+/// written in; otherwise they are built.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn downstream(
     conversation: &Conversation,
@@ -293,11 +307,12 @@ pub(crate) fn downstream(
     groups: Vec<GroupCluster>,
     group_k_silhouettes: Vec<(usize, f64)>,
     cluster_counts: Option<&[ClusterCounts]>,
+    kept: Option<KeptParticipantMaps>,
 ) -> Analysis {
     let tids = conversation.statements().to_vec();
     let n_statements = tids.len();
-    // Counts per base cluster and statement, flat: base_counts[b * n_statements + s]. votes-base
-    // reads the raw matrix: moderated-out columns keep their votes.
+    // Counts per base cluster and statement, `[seen, agree, disagree]`: cluster_counts[b][s].
+    // votes-base reads the raw matrix: moderated-out columns keep their votes.
     let computed;
     let cluster_counts = match cluster_counts {
         Some(counts) => counts,
@@ -306,15 +321,14 @@ pub(crate) fn downstream(
             &computed
         }
     };
-    let base_counts: Vec<VoteCounts> = cluster_counts
-        .iter()
-        .flatten()
-        .map(|&[seen, agree, disagree]| VoteCounts {
-            seen: seen.into(),
-            agree: agree.into(),
-            disagree: disagree.into(),
-        })
-        .collect();
+    // Adds a cluster's compact counts into wider ones.
+    let add_cluster = |totals: &mut [VoteCounts], counts: &[[u32; 3]]| {
+        for (total, &[seen, agree, disagree]) in totals.iter_mut().zip(counts) {
+            total.seen += u64::from(seen);
+            total.agree += u64::from(agree);
+            total.disagree += u64::from(disagree);
+        }
+    };
     let mut clustered = vec![false; conversation.participants().len()];
     for &participant in base.iter().flat_map(|cluster| &cluster.members) {
         if let Some(row) = conversation.participant_index(participant) {
@@ -323,12 +337,8 @@ pub(crate) fn downstream(
     }
     // All participants' counts: the clusters' plus those of the participants not clustered.
     let mut all_counts = vec![VoteCounts::default(); n_statements];
-    for counts in base_counts.chunks(n_statements.max(1)) {
-        for (total, c) in all_counts.iter_mut().zip(counts) {
-            total.seen += c.seen;
-            total.agree += c.agree;
-            total.disagree += c.disagree;
-        }
+    for counts in cluster_counts {
+        add_cluster(&mut all_counts, counts);
     }
     let mut compact = vec![[0u32; 3]; n_statements];
     for row in (0..clustered.len()).filter(|&row| !clustered[row]) {
@@ -340,26 +350,27 @@ pub(crate) fn downstream(
         total.agree += u64::from(agree);
         total.disagree += u64::from(disagree);
     }
-    let base_counts: Vec<&[VoteCounts]> = base_counts.chunks(n_statements.max(1)).collect();
-    // votes-base wants per statement one entry per cluster: filled a few statements at a time,
-    // so that each cluster's counts are read in order.
-    let mut votes_base: Vec<(StatementId, VotesBase)> = tids
-        .iter()
-        .map(|&tid| {
-            let empty = || Vec::with_capacity(base.len());
-            (tid, VotesBase { agree: empty(), disagree: empty(), seen: empty() })
-        })
-        .collect();
-    for block in votes_base.chunks_mut(VOTES_BASE_BLOCK).enumerate() {
-        let (first, block) = (block.0 * VOTES_BASE_BLOCK, block.1);
-        for counts in &base_counts {
-            for (entry, c) in block.iter_mut().zip(&counts[first..]) {
-                entry.1.agree.push(c.agree);
-                entry.1.disagree.push(c.disagree);
-                entry.1.seen.push(c.seen);
+    // votes-base wants per statement one entry per cluster: the counts transposed a few
+    // statements at a time, so that each cluster's counts are read in order.
+    let n_base = cluster_counts.len();
+    let mut by_statement = vec![[0u32; 3]; n_statements * n_base];
+    for first in (0..n_statements).step_by(VOTES_BASE_BLOCK) {
+        let last = (first + VOTES_BASE_BLOCK).min(n_statements);
+        for (b, counts) in cluster_counts.iter().enumerate() {
+            for (s, &c) in (first..last).zip(&counts[first..last]) {
+                by_statement[s * n_base + b] = c;
             }
         }
     }
+    let votes_base: Vec<(StatementId, VotesBase)> = tids
+        .iter()
+        .enumerate()
+        .map(|(s, &tid)| {
+            let counts = &by_statement[s * n_base..(s + 1) * n_base];
+            let column = |k: usize| counts.iter().map(|c| u64::from(c[k])).collect();
+            (tid, VotesBase { agree: column(1), disagree: column(2), seen: column(0) })
+        })
+        .collect();
     let votes_base: BTreeMap<StatementId, VotesBase> = votes_base.into_iter().collect();
     let base_index: BTreeMap<usize, usize> = base.iter().enumerate().map(|(i, b)| (b.id, i)).collect();
     // group_counts[g][s], summed over the group's base clusters (integers: in any order).
@@ -368,11 +379,7 @@ pub(crate) fn downstream(
         .map(|g| {
             let mut sums = vec![VoteCounts::default(); n_statements];
             for b in &g.members {
-                for (sum, c) in sums.iter_mut().zip(base_counts[base_index[b]]) {
-                    sum.agree += c.agree;
-                    sum.disagree += c.disagree;
-                    sum.seen += c.seen;
-                }
+                add_cluster(&mut sums, &cluster_counts[base_index[b]]);
             }
             sums
         })
@@ -425,16 +432,27 @@ pub(crate) fn downstream(
             (tid, priority)
         })
         .collect();
+    let participants = conversation.participants();
+    let (user_vote_counts, projections) = match kept {
+        Some(KeptParticipantMaps { user_vote_counts, mut projections })
+            if user_vote_counts.len() == participants.len() && projections.len() == participants.len() =>
+        {
+            // Keys ascending, as the participants' rows.
+            for (position, new) in projections.values_mut().zip(&positions) {
+                *position = *new;
+            }
+            (user_vote_counts, projections)
+        }
+        _ => (
+            participants.iter().copied().zip(conversation.vote_counts()).collect(),
+            participants.iter().copied().zip(positions).collect(),
+        ),
+    };
     Analysis {
-        n_participants: conversation.participants().len(),
-        user_vote_counts: conversation
-            .participants()
-            .iter()
-            .copied()
-            .zip(conversation.vote_counts())
-            .collect(),
+        n_participants: participants.len(),
+        user_vote_counts,
         in_conv,
-        projections: conversation.participants().iter().copied().zip(positions).collect(),
+        projections,
         base_clusters: base,
         group_clusters: groups,
         group_k_silhouettes,

@@ -182,6 +182,11 @@ pub(crate) struct KmeansBounds {
 }
 
 impl KmeansBounds {
+    /// Per point, the position of its cluster among the clusters of the run (ascending ids).
+    pub(crate) fn assigned(&self) -> &[u32] {
+        &self.assigned
+    }
+
     /// The bounds for the same clusters and points that have moved: `last_of[i]` is the index in
     /// the last run of point `i` of `points`, `None` for a new point (whose bounds are unknown).
     /// A point that moved by `d` is at most `d` further from its center and at most `d` nearer to

@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::{
     add_votes, base_cluster_counts, cold_start, downstream, in_conv, Analysis, ClusterCounts,
+    KeptParticipantMaps,
 };
 use crate::clusters::{base_clusters, group_clusters, BaseCluster, KmeansBounds};
 use crate::conversation::{Conversation, ConversationError, ParticipantId, SignConvention, Vote, VoteRow};
@@ -49,10 +50,10 @@ pub struct Engine {
     /// [`PAIR_SUMS_MAX_STATEMENTS`] statements; `None` above, or after a new statement (they are
     /// then computed again on the next refresh).
     pair_sums: Option<PairSums>,
-    /// The last analysis's counts per base-cluster id and its base cluster of each clustered
-    /// participant, kept so that a refresh recounts only the participants who voted or moved;
-    /// `None` after a new statement (they are then counted again).
-    cluster_counts: Option<(BTreeMap<usize, ClusterCounts>, FxHashMap<ParticipantId, usize>)>,
+    /// The last analysis's counts per base-cluster id, kept so that a refresh recounts only the
+    /// participants who voted or moved (each member's cluster is in `bounds`); `None` after a new
+    /// statement (they are then counted again).
+    cluster_counts: Option<BTreeMap<usize, ClusterCounts>>,
     /// The participants who voted since the last analysis, with their votes as they were then
     /// (columns and Pol.is values; empty for a new participant).
     touched: FxHashMap<ParticipantId, (Vec<u32>, Vec<i8>)>,
@@ -70,7 +71,7 @@ impl Engine {
     pub fn new(conversation: Conversation, settings: CheckedSettings, sign: SignConvention) -> Engine {
         let mut pair_sums = Self::pair_sums_of(&conversation);
         let (analysis, bounds) = cold_start(&conversation, &settings, None, pair_sums.as_mut());
-        let cluster_counts = Some(Self::counts_of(&conversation, &analysis));
+        let cluster_counts = Some(counts_by_id(&conversation, &analysis.base_clusters));
         Engine {
             conversation,
             settings,
@@ -83,14 +84,6 @@ impl Engine {
             new_statement: false,
             bounds: Some(bounds),
         }
-    }
-
-    /// The counts of the analysis's base clusters by id, and each member's base cluster.
-    fn counts_of(
-        conversation: &Conversation,
-        analysis: &Analysis,
-    ) -> (BTreeMap<usize, ClusterCounts>, FxHashMap<ParticipantId, usize>) {
-        (counts_by_id(conversation, &analysis.base_clusters), membership(&analysis.base_clusters))
     }
 
     fn pair_sums_of(conversation: &Conversation) -> Option<PairSums> {
@@ -161,10 +154,10 @@ impl Engine {
         &self.analysis
     }
 
-    /// The refreshed analysis, and its counts per base cluster and membership for the next one.
-    #[allow(clippy::type_complexity)]
-    fn refresh(&mut self) -> (Analysis, (BTreeMap<usize, ClusterCounts>, FxHashMap<ParticipantId, usize>)) {
+    /// The refreshed analysis, and its counts per base-cluster id for the next one.
+    fn refresh(&mut self) -> (Analysis, BTreeMap<usize, ClusterCounts>) {
         let last_counts = self.cluster_counts.take();
+        let kept = self.kept_participant_maps();
         let settings = self.settings.get();
         let last = &self.analysis;
         let conversation = &self.conversation;
@@ -175,7 +168,12 @@ impl Engine {
             .iter()
             .map(|&p| positions[conversation.participant_index(p).expect("in_conv holds participants")])
             .collect();
-        let bounds = self.bounds.take().map(|b| b.carried(&in_conv_positions, &last_of));
+        let last_bounds = self.bounds.take();
+        // The base-cluster id of each member of the last in_conv.
+        let last_ids: Option<Vec<usize>> = last_bounds
+            .as_ref()
+            .map(|b| b.assigned().iter().map(|&a| last.base_clusters[a as usize].id).collect());
+        let bounds = last_bounds.map(|b| b.carried(&in_conv_positions, &last_of));
         let (base, bounds) = base_clusters(
             &in_conv,
             &in_conv_positions,
@@ -183,6 +181,7 @@ impl Engine {
             settings.base_iters,
             Some((&last.base_clusters, bounds)),
         );
+        let ids: Vec<usize> = bounds.assigned().iter().map(|&a| base[a as usize].id).collect();
         self.bounds = Some(bounds);
         let (groups, silhouettes, smoother) = group_clusters(
             &base,
@@ -191,19 +190,35 @@ impl Engine {
             last.group_k_smoother.as_ref(),
             settings.group_k_buffer,
         );
-        let member_of = membership(&base);
-        let mut by_id = match last_counts {
-            Some((by_id, last_member_of)) => self.recount(by_id, last_member_of, &member_of),
-            None => counts_by_id(conversation, &base),
+        let mut by_id = match (last_counts, last_ids) {
+            (Some(by_id), Some(last_ids)) => self.recount(by_id, &in_conv, &last_of, &last_ids, &ids),
+            _ => counts_by_id(conversation, &base),
         };
         let n_statements = conversation.statements().len();
         let counts: Vec<ClusterCounts> =
             base.iter().map(|b| by_id.remove(&b.id).unwrap_or_else(|| vec![[0; 3]; n_statements])).collect();
         let mut analysis =
-            downstream(conversation, pca, positions, in_conv, base, groups, silhouettes, Some(&counts));
+            downstream(conversation, pca, positions, in_conv, base, groups, silhouettes, Some(&counts), kept);
         analysis.group_k_smoother = smoother;
         let by_id = analysis.base_clusters.iter().map(|b| b.id).zip(counts).collect();
-        (analysis, (by_id, member_of))
+        (analysis, by_id)
+    }
+
+    /// The last analysis's participant maps, taken from it and brought up to date in keys and
+    /// vote counts for the participants who voted since; `None` after a new statement, which
+    /// empties the record of who voted.
+    fn kept_participant_maps(&mut self) -> Option<KeptParticipantMaps> {
+        if self.new_statement {
+            return None;
+        }
+        let mut user_vote_counts = std::mem::take(&mut self.analysis.user_vote_counts);
+        let mut projections = std::mem::take(&mut self.analysis.projections);
+        for &p in self.touched.keys() {
+            let row = self.conversation.participant_index(p)?;
+            user_vote_counts.insert(p, self.conversation.row_votes(row).0.len());
+            projections.entry(p).or_insert([0.0, 0.0]);
+        }
+        Some(KeptParticipantMaps { user_vote_counts, projections })
     }
 
     /// The new `in_conv`, in Clojure set order, and for each member its index in the last one
@@ -257,15 +272,20 @@ impl Engine {
         (in_conv, last_of)
     }
 
-    /// The last counts per base-cluster id moved to the new membership: a participant who voted
+    /// The last counts per base-cluster id moved to the new clustering: a participant who voted
     /// leaves their last cluster with their votes as they were and joins their new one with their
-    /// votes as they are; one who changed clusters moves their votes. `O(changed votes)` plus a
-    /// look-up per clustered participant.
+    /// votes as they are; one who changed clusters moves their votes; a newcomer to `in_conv`
+    /// joins. `in_conv` is the new one, `last_of` each member's index in the last one, `last_ids`
+    /// the last cluster id of each member of the last one, `ids` the new cluster id of each
+    /// member of the new one. In_conv only grows, so no one leaves the clusters.
+    /// `O(changed votes)` plus a comparison per member.
     fn recount(
         &self,
         mut by_id: BTreeMap<usize, ClusterCounts>,
-        mut last_member_of: FxHashMap<ParticipantId, usize>,
-        member_of: &FxHashMap<ParticipantId, usize>,
+        in_conv: &[ParticipantId],
+        last_of: &[Option<usize>],
+        last_ids: &[usize],
+        ids: &[usize],
     ) -> BTreeMap<usize, ClusterCounts> {
         let n_statements = self.conversation.statements().len();
         let row_of = |p: ParticipantId| {
@@ -273,28 +293,35 @@ impl Engine {
                 .participant_index(p)
                 .map_or((&[][..], &[][..]), |row| self.conversation.row_votes(row))
         };
-        for (p, (columns, values)) in &self.touched {
-            if let Some(b) = last_member_of.remove(p) {
-                add_votes(by_id.get_mut(&b).expect("the last member's cluster"), columns, values, true);
+        // In_conv is in (order key, id) order.
+        let mut voted = vec![false; in_conv.len()];
+        for (&p, (columns, values)) in &self.touched {
+            let Ok(i) =
+                in_conv.binary_search_by_key(&(clojure_order_key(p), p), |&q| (clojure_order_key(q), q))
+            else {
+                continue;
+            };
+            voted[i] = true;
+            if let Some(j) = last_of[i] {
+                add_votes(
+                    by_id.get_mut(&last_ids[j]).expect("the last member's cluster"),
+                    columns,
+                    values,
+                    true,
+                );
             }
         }
-        for (&p, &b) in member_of {
-            let last = last_member_of.get(&p).copied();
-            if last == Some(b) {
+        for (i, &p) in in_conv.iter().enumerate() {
+            let last = last_of[i].filter(|_| !voted[i]).map(|j| last_ids[j]);
+            if last == Some(ids[i]) {
                 continue;
             }
             let (columns, values) = row_of(p);
             if let Some(last) = last {
                 add_votes(by_id.get_mut(&last).expect("the last member's cluster"), columns, values, true);
             }
-            let counts = by_id.entry(b).or_insert_with(|| vec![[0; 3]; n_statements]);
+            let counts = by_id.entry(ids[i]).or_insert_with(|| vec![[0; 3]; n_statements]);
             add_votes(counts, columns, values, false);
-        }
-        for (&p, &last) in &last_member_of {
-            if !member_of.contains_key(&p) {
-                let (columns, values) = row_of(p);
-                add_votes(by_id.get_mut(&last).expect("the last member's cluster"), columns, values, true);
-            }
         }
         by_id
     }
@@ -303,11 +330,6 @@ impl Engine {
 /// Each base cluster's counts ([`base_cluster_counts`]) by its id.
 fn counts_by_id(conversation: &Conversation, base: &[BaseCluster]) -> BTreeMap<usize, ClusterCounts> {
     base.iter().map(|b| b.id).zip(base_cluster_counts(conversation, base)).collect()
-}
-
-/// The base cluster (id) of each clustered participant.
-fn membership(base: &[BaseCluster]) -> FxHashMap<ParticipantId, usize> {
-    base.iter().flat_map(|b| b.members.iter().map(|&p| (p, b.id))).collect()
 }
 
 #[cfg(test)]
@@ -368,6 +390,19 @@ mod tests {
             let (members, base) = straightforward(&engine, &last, &live.projections);
             assert_eq!(live.in_conv, members, "in_conv after round {round}");
             assert_eq!(live.base_clusters, base, "base clusters after round {round}");
+            let conversation = engine.conversation();
+            let counts: BTreeMap<ParticipantId, usize> =
+                conversation.participants().iter().copied().zip(conversation.vote_counts()).collect();
+            assert_eq!(live.user_vote_counts, counts, "user vote counts after round {round}");
+            assert!(live.projections.keys().eq(conversation.participants()), "projected after round {round}");
+            // The counts the engine moved are those counted afresh for its clustering.
+            let given = crate::GivenClustering {
+                base_clusters: live.base_clusters.clone(),
+                group_clusters: live.group_clusters.clone(),
+            };
+            let recounted = crate::analyze_with_groups(conversation, &engine.settings, &given).unwrap();
+            assert_eq!(live.votes_base, recounted.votes_base, "votes-base after round {round}");
+            assert_eq!(live.group_votes, recounted.group_votes, "group votes after round {round}");
             n_joined += live.in_conv.len() - last.in_conv.len();
         }
         n_joined
