@@ -420,10 +420,12 @@ impl Conversation {
         if participant < first || participant > last {
             return None;
         }
-        let span = i128::from(last) - i128::from(first);
-        let offset = i128::from(participant) - i128::from(first);
-        // 0 ≤ offset ≤ span, so the guess is a row.
-        let guess = if span == 0 { 0 } else { (offset * (ids.len() as i128 - 1) / span) as usize };
+        // 0 ≤ offset ≤ span; in floating point (a guess need not be exact, and a 128-bit division
+        // costs more than the rest of the look-up), clamped to a row.
+        let span = (i128::from(last) - i128::from(first)) as f64;
+        let offset = (i128::from(participant) - i128::from(first)) as f64;
+        let guess = if span == 0.0 { 0 } else { (offset / span * (ids.len() - 1) as f64) as usize };
+        let guess = guess.min(ids.len() - 1);
         let found = ids[guess];
         let gap = (i128::from(participant) - i128::from(found)).unsigned_abs();
         let gap = usize::try_from(gap).unwrap_or(usize::MAX);
