@@ -26,6 +26,7 @@ pub fn refused_field(error: &AmendmentError) -> Option<&'static str> {
         AmendmentError::NotParticipant { .. } | AmendmentError::SponsorAsCoSponsor(_) => Some("co_sponsors"),
         AmendmentError::Picks { .. } => Some("bridging"),
         AmendmentError::NegativeMinimum(_) => Some("min_co_sponsors"),
+        AmendmentError::Round { field, .. } => Some(field),
         AmendmentError::Csv { .. } => Some("csv"),
         AmendmentError::NotLatestRevision { .. }
         | AmendmentError::RoundNotOpen { .. }
@@ -35,6 +36,7 @@ pub fn refused_field(error: &AmendmentError) -> Option<&'static str> {
         | AmendmentError::AlreadyCoSponsor { .. }
         | AmendmentError::NotCoSponsor { .. }
         | AmendmentError::WrongStatus { .. }
+        | AmendmentError::Picked { .. }
         | AmendmentError::PickOverlap { .. } => None,
     }
 }
@@ -395,11 +397,29 @@ pub fn compilation_file(compiled: &Compiled, format: &str) -> Result<File, Error
                 ),
                 round: format!("Round {}: {}", compiled.round.number, compiled.round.title),
             };
-            let date = OffsetDateTime::parse(&compiled.round.deadline, &Rfc3339)
-                .unwrap_or_else(|_| OffsetDateTime::new_utc(compiled.summary.date, time::Time::MIDNIGHT));
-            let bytes =
-                accord_docx::compilation_docx(&compiled.document, &compiled.compilation, &title, date)
-                    .map_err(|error| Error::Internal(format!("compilation DOCX: {error}")))?;
+            // Each change is dated when its amendment was tabled; the file as of the latest tabling (the
+            // revision's day when nothing is tabled).
+            let tabled_at: HashMap<u64, OffsetDateTime> = compiled
+                .records
+                .iter()
+                .filter_map(|record| {
+                    let at = OffsetDateTime::parse(record.tabled_at.as_deref()?, &Rfc3339).ok()?;
+                    Some((u64::try_from(record.amendment_id).ok()?, at))
+                })
+                .collect();
+            let date = tabled_at
+                .values()
+                .max()
+                .copied()
+                .unwrap_or_else(|| OffsetDateTime::new_utc(compiled.summary.date, time::Time::MIDNIGHT));
+            let bytes = accord_docx::compilation_docx_dated(
+                &compiled.document,
+                &compiled.compilation,
+                &title,
+                date,
+                &tabled_at,
+            )
+            .map_err(|error| Error::Internal(format!("compilation DOCX: {error}")))?;
             Ok(File::new(bytes, crate::export::DOCX, format!("{stem}.docx")))
         }
         "html" => Ok(File::new(

@@ -106,6 +106,9 @@ pub enum Action {
     PickAmendments,
     /// Import amendments from a CSV file, all rows or none.
     ImportAmendments,
+    /// Open a track's next round with its deadline, and set the least number of co-sponsors an amendment
+    /// needs to be tabled in the track.
+    ManageRounds,
     /// Take, change or withdraw the party's position on an amendment or a paragraph (a delegation of a
     /// participant party, for its party; experts may not: the handler checks).
     TakePosition,
@@ -176,6 +179,8 @@ pub const TABLE: &[Permission] = &[
     Permission { action: Action::PickAmendments, description: "pick tabled amendments for the next revision, with bridging text",
         allowed: [N, N, N, N, Y, Y] },
     Permission { action: Action::ImportAmendments, description: "import amendments from a CSV file",
+        allowed: [N, N, N, N, N, Y] },
+    Permission { action: Action::ManageRounds, description: "open a track's rounds and set the least number of co-sponsors",
         allowed: [N, N, N, N, N, Y] },
     Permission { action: Action::TakePosition, description: "take, change or withdraw the party's position on an amendment or a paragraph",
         allowed: [N, N, Y, N, N, N] },
@@ -249,6 +254,7 @@ mod tests {
             Action::CoSponsor,
             Action::PickAmendments,
             Action::ImportAmendments,
+            Action::ManageRounds,
             Action::TakePosition,
             Action::AdoptParagraphs,
         ];

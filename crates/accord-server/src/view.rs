@@ -140,6 +140,17 @@ impl RedlineRow {
     }
 }
 
+/// An instant as pages show it, to the second in UTC: `2018-03-26 17:00:00 UTC` for the stored RFC 3339
+/// `2018-03-26T17:00:00.123456789Z`; a text that does not parse is shown as it is.
+pub fn instant(text: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let shown = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    time::OffsetDateTime::parse(text, &Rfc3339)
+        .ok()
+        .and_then(|at| at.to_offset(time::UtcOffset::UTC).format(&shown).ok())
+        .unwrap_or_else(|| text.to_owned())
+}
+
 /// The rows of a redline: with `full`, every element; otherwise the changed ones and the headed elements
 /// that hold them, for orientation.
 pub fn redline_rows(redline: &Redline, full: bool) -> Vec<RedlineRow> {
@@ -267,5 +278,15 @@ impl From<&RevisionSummary> for RevisionView {
             is_demo: summary.is_demo,
             note: summary.note.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod instant_tests {
+    #[test]
+    fn an_instant_is_shown_to_the_second_in_utc() {
+        assert_eq!(super::instant("2018-03-26T17:00:00.123456789Z"), "2018-03-26 17:00:00 UTC");
+        assert_eq!(super::instant("2018-03-26T18:00:00+01:00"), "2018-03-26 17:00:00 UTC");
+        assert_eq!(super::instant("not a time"), "not a time");
     }
 }

@@ -683,6 +683,38 @@ pub struct Round {
     pub deadline: String,
 }
 
+/// `round` with its deadline in UTC, or the refusal of its first wrong field.
+fn checked_round(round: &Round) -> Result<Round> {
+    use time::format_description::well_known::Rfc3339;
+    let refuse = |field: &'static str, message: String| -> StoreError {
+        crate::AmendmentError::Round { field, message }.into()
+    };
+    if round.number < 1 {
+        return Err(refuse("number", format!("{} is below 1", round.number)));
+    }
+    if round.title.trim().is_empty() {
+        return Err(refuse("title", "is empty".to_owned()));
+    }
+    let opens_on =
+        time::Date::parse(&round.opens_on, &time::macros::format_description!("[year]-[month]-[day]"))
+            .map_err(|_| {
+                refuse("opens_on", format!("`{}` is not a day written YYYY-MM-DD", round.opens_on))
+            })?;
+    let deadline = time::OffsetDateTime::parse(&round.deadline, &Rfc3339)
+        .map_err(|_| {
+            refuse(
+                "deadline",
+                format!("`{}` is not an instant written RFC 3339 (2018-03-26T17:00:00Z)", round.deadline),
+            )
+        })?
+        .to_offset(time::UtcOffset::UTC);
+    if deadline.date() < opens_on {
+        return Err(refuse("deadline", format!("{} is before the opening day {opens_on}", round.deadline)));
+    }
+    let deadline = deadline.format(&Rfc3339).map_err(|error| refuse("deadline", error.to_string()))?;
+    Ok(Round { deadline, ..round.clone() })
+}
+
 impl Store {
     /// Puts a person in a party's delegation for a process (one party per person per process).
     ///
@@ -769,11 +801,47 @@ impl Store {
             .collect()
     }
 
-    /// Adds a round to a track.
+    /// Opens the next round of a track: numbered one above its last round (1 for the first), its deadline
+    /// written in UTC. `opens_on` is a day, YYYY-MM-DD; `deadline` an instant, RFC 3339 with any offset.
     ///
     /// # Errors
-    /// [`StoreError::Conflict`] when the number is taken; [`StoreError::NotFound`] for an unknown track.
+    /// [`crate::AmendmentError::Round`] naming the field for an empty title, a day or an instant that does
+    /// not parse, or a deadline before the opening day; [`StoreError::NotFound`] for an unknown track.
+    pub async fn open_round(
+        &self,
+        track_id: &str,
+        title: &str,
+        opens_on: &str,
+        deadline: &str,
+        actor: &str,
+    ) -> Result<Round> {
+        self.track(track_id).await?;
+        let last = self.rounds(track_id).await?.last().map_or(0, |round| round.number);
+        let round = Round {
+            track_id: track_id.to_owned(),
+            number: last + 1,
+            title: title.trim().to_owned(),
+            opens_on: opens_on.trim().to_owned(),
+            deadline: deadline.trim().to_owned(),
+        };
+        self.add_round(&round, actor).await?;
+        Ok(self
+            .rounds(track_id)
+            .await?
+            .into_iter()
+            .find(|stored| stored.number == round.number)
+            .unwrap_or(round))
+    }
+
+    /// Adds a round to a track, its deadline written in UTC.
+    ///
+    /// # Errors
+    /// [`crate::AmendmentError::Round`] naming the field for a number below 1, an empty title, a day
+    /// (`opens_on`, YYYY-MM-DD) or a deadline (RFC 3339) that does not parse, or a deadline before the
+    /// opening day; [`StoreError::Conflict`] when the number is taken; [`StoreError::NotFound`] for an unknown
+    /// track.
     pub async fn add_round(&self, round: &Round, actor: &str) -> Result<()> {
+        let round = &checked_round(round)?;
         self.track(&round.track_id).await?;
         let mut transaction = self.pool.begin().await?;
         sqlx::query(

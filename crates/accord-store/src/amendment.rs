@@ -314,6 +314,12 @@ pub enum AmendmentError {
         /// The step refused: `tabled`, `revised`, `withdrawn`, `co-sponsored`, `picked` …
         step: &'static str,
     },
+    /// The amendment is picked for the next revision: the co-facilitators unpick it before it is withdrawn.
+    #[error("A/{amendment_id} is picked for the next revision: the co-facilitators must unpick it before it can be withdrawn")]
+    Picked {
+        /// The amendment.
+        amendment_id: i64,
+    },
     /// A pick overlaps a pick made before.
     #[error("A/{amendment_id} overlaps A/{other}, picked already: {detail}; unpick one, or pick one with bridging text that covers both")]
     PickOverlap {
@@ -335,16 +341,33 @@ pub enum AmendmentError {
     /// A least number of co-sponsors that is negative.
     #[error("the least number of co-sponsors must be 0 or more, not {0}")]
     NegativeMinimum(i64),
+    /// A new round's field is wrong: an empty title, a day that is not YYYY-MM-DD, a deadline that is not
+    /// RFC 3339 or falls before the opening day, a number below 1.
+    #[error("round `{field}`: {message}")]
+    Round {
+        /// The field: `title`, `opens_on`, `deadline` or `number`.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// A row of an amendments CSV file is wrong; nothing was imported.
-    #[error("row {row}, column `{column}`: {message}")]
+    #[error("row {row}{}: {message}", column_label(.column))]
     Csv {
         /// The row, from 1 for the header.
         row: usize,
-        /// The column.
+        /// The column; empty when the row itself does not parse (a quote left open, too few fields).
         column: String,
         /// What is wrong.
         message: String,
     },
+}
+
+/// `, column `words`` for a named column; nothing when the row itself is wrong.
+fn column_label(column: &str) -> String {
+    match column {
+        "" => String::new(),
+        column => format!(", column `{column}`"),
+    }
 }
 
 impl From<AmendmentError> for StoreError {
@@ -689,10 +712,11 @@ impl Store {
         self.amendment(amendment_id).await
     }
 
-    /// Withdraws a draft or tabled amendment (its pick, if any, goes with it).
+    /// Withdraws a draft or tabled amendment that is not picked.
     ///
     /// # Errors
-    /// [`AmendmentError::WrongStatus`] once it was withdrawn, merged or not retained.
+    /// [`AmendmentError::WrongStatus`] once it was withdrawn, merged or not retained;
+    /// [`AmendmentError::Picked`] while the co-facilitators have it picked.
     pub async fn withdraw_amendment(
         &self,
         amendment_id: i64,
@@ -702,13 +726,12 @@ impl Store {
     ) -> Result<AmendmentRecord> {
         let current = self.amendment(amendment_id).await?;
         expect_status(&current, &[AmendmentStatus::Draft, AmendmentStatus::Tabled], "withdrawn")?;
+        if current.pick.is_some() {
+            return Err(AmendmentError::Picked { amendment_id }.into());
+        }
         let mut transaction = self.pool.begin().await?;
         let at_text = rfc3339(at);
         set_status(&mut transaction, amendment_id, current.status, AmendmentStatus::Withdrawn).await?;
-        sqlx::query("DELETE FROM amendment_pick WHERE amendment_id = $1")
-            .bind(amendment_id)
-            .execute(&mut *transaction)
-            .await?;
         add_step(&mut transaction, amendment_id, &at_text, "withdrawn", actor, None, reason.trim()).await?;
         let data = serde_json::json!({ "amendment": amendment_id, "reason": reason.trim(), "at": at_text })
             .to_string();
@@ -1313,7 +1336,8 @@ impl Store {
     /// [`StoreError::NotFound`].
     pub async fn round(&self, track_id: &str, number: i64) -> Result<crate::Round> {
         self.rounds(track_id).await?.into_iter().find(|round| round.number == number).ok_or_else(|| {
-            StoreError::NotFound { what: "round", key: format!("{number} of track {track_id}") }
+            // Reads `no round `9` of track `migration``.
+            StoreError::NotFound { what: "round", key: format!("{number}` of track `{track_id}") }
         })
     }
 
@@ -1711,7 +1735,7 @@ pub const CSV_COLUMNS: [(&str, bool, &str); 16] = [
     ("element", false, "for add: the Akoma Ntoso element, default point"),
     ("num", false, "for add: the number shown, e.g. (c bis)"),
     ("justification", true, "why"),
-    ("tabled_at", false, "when it was tabled, RFC 3339 (default: now); must be before the round's deadline"),
+    ("tabled_at", false, "when it was tabled, RFC 3339 (default: now); between the round's opening and deadline, not in the future; a closed round takes imports until the co-facilitators pick from it"),
     ("status", false, "tabled (default) or draft"),
 ];
 
@@ -1835,10 +1859,41 @@ impl Store {
                 justification: field("justification").to_owned(),
                 table,
             };
+            if at > now {
+                return Err(csv_error(
+                    row,
+                    "tabled_at",
+                    format!(
+                        "{} is in the future: an amendment is imported once it was tabled",
+                        field("tabled_at")
+                    ),
+                ));
+            }
             let one = self.prepare_amendment(&new, at).await.map_err(|error| {
                 let column = csv_column_of(&error, &new);
                 csv_error(row, column, error.to_string())
             })?;
+            // An amendment tabled in time but sent by other means may be imported after the deadline, until
+            // the co-facilitators start picking: from then on the compilation they pick from stays as it is.
+            let n_picks: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM amendment_pick JOIN amendment ON amendment.amendment_id = amendment_pick.amendment_id \
+                 WHERE amendment.track_id = $1 AND amendment.round_number = $2",
+            )
+            .bind(&one.track_id)
+            .bind(new.round)
+            .fetch_one(&self.pool)
+            .await?;
+            if n_picks > 0 {
+                return Err(csv_error(
+                    row,
+                    "round",
+                    format!(
+                        "the co-facilitators have picked {n_picks} amendment(s) of round {} of track `{}`: no \
+                         amendment can be added to it any more",
+                        new.round, one.track_id
+                    ),
+                ));
+            }
             prepared.push((one, at));
         }
         let mut transaction = self.pool.begin().await?;

@@ -278,6 +278,55 @@ test_on_both_databases! {
         assert_eq!(store.amendments(&AmendmentQuery::default()).await.unwrap().len(), 2);
     }
 
+    async fn a_picked_amendment_is_not_withdrawn_and_a_picked_round_takes_no_import(store) {
+        negotiation(&store).await;
+        let picked = store.create_amendment(&amendment("united-states", &[], replace("holistic", "whole")), "us", DURING).await.unwrap();
+        store.pick_amendment(picked.amendment_id, None, "cofac", AFTER).await.unwrap();
+        let n_events = event_actions(&store).await.len();
+        let error = amendment_error(store.withdraw_amendment(picked.amendment_id, "Changed our mind.", "us", AFTER).await.unwrap_err());
+        assert_eq!(error, AmendmentError::Picked { amendment_id: picked.amendment_id });
+        let kept = store.amendment(picked.amendment_id).await.unwrap();
+        assert_eq!((kept.status, kept.pick), (AmendmentStatus::Tabled, Some(None)));
+        assert_eq!(event_actions(&store).await.len(), n_events, "nothing recorded");
+        // Once unpicked, it may be withdrawn.
+        store.unpick_amendment(picked.amendment_id, "cofac", AFTER).await.unwrap();
+        store.withdraw_amendment(picked.amendment_id, "Changed our mind.", "us", AFTER).await.unwrap();
+
+        // An amendment tabled in time may be imported after the deadline until the co-facilitators pick; then
+        // the round takes no more. A tabling time in the future is refused.
+        let in_time = "revision,round,sponsor,kind,eid,words,text,justification,tabled_at\n\
+            gcm/0,1,brazil,replace,sec_3__obj_15__para_1__point_c,easily accessible,accessible,Shorter.,2018-03-19T10:00:00Z\n";
+        let imported = store.import_amendments_csv(in_time, "import", AFTER).await.unwrap();
+        let future = "revision,round,sponsor,kind,eid,words,text,justification,tabled_at\n\
+            gcm/0,1,mexico,replace,sec_3__obj_15__para_1__point_c,service points,offices,Later.,2018-03-19T10:00:00Z\n";
+        let error = amendment_error(store.import_amendments_csv(future, "import", datetime!(2018-03-15 00:00 UTC)).await.unwrap_err());
+        assert!(matches!(&error, AmendmentError::Csv { row: 2, column, .. } if column == "tabled_at"), "{error:?}");
+        store.pick_amendment(imported[0], None, "cofac", AFTER).await.unwrap();
+        let error = amendment_error(store.import_amendments_csv(future, "import", AFTER).await.unwrap_err());
+        assert!(matches!(&error, AmendmentError::Csv { row: 2, column, .. } if column == "round"), "{error:?}");
+        assert!(error.to_string().contains("the co-facilitators have picked 1 amendment(s) of round 1"), "{error}");
+        assert_eq!(store.amendments(&AmendmentQuery::default()).await.unwrap().len(), 2);
+    }
+
+    async fn a_round_is_numbered_after_the_last_and_its_fields_are_checked(store) {
+        negotiation(&store).await;
+        let refused = |field: &'static str| move |error: StoreError| match amendment_error(error) {
+            AmendmentError::Round { field: found, .. } => assert_eq!(found, field),
+            other => panic!("{other:?}"),
+        };
+        refused("opens_on")(store.open_round("migration", "Second", "2018-04-31", "2018-05-01T00:00:00Z", "s").await.unwrap_err());
+        refused("deadline")(store.open_round("migration", "Second", "2018-04-01", "tomorrow", "s").await.unwrap_err());
+        refused("deadline")(store.open_round("migration", "Second", "2018-04-03", "2018-04-01T23:00:00-02:00", "s").await.unwrap_err());
+        refused("title")(store.open_round("migration", "", "2018-04-01", "2018-05-01T00:00:00Z", "s").await.unwrap_err());
+        assert_eq!(store.rounds("migration").await.unwrap().len(), 1);
+        // 23:00 at UTC-2 on 1 April is 01:00 UTC on 2 April, the opening day: accepted, kept in UTC.
+        let second = store.open_round("migration", " Second reading ", "2018-04-02", "2018-04-01T23:00:00-02:00", "s").await.unwrap();
+        assert_eq!((second.number, second.title.as_str(), second.deadline.as_str()), (2, "Second reading", "2018-04-02T01:00:00Z"));
+        assert!(matches!(store.open_round("no-track", "X", "2018-04-01", "2018-04-20T18:00:00Z", "s").await.unwrap_err(), StoreError::NotFound { .. }));
+        let events = store.events(0, 100_000).await.unwrap();
+        assert_eq!(events.iter().filter(|event| event.action == "round.added").count(), 2, "one entry per round added");
+    }
+
     async fn the_revision_each_round_amended_counts_tabled_amendments_not_drafts(store) {
         negotiation(&store).await;
         assert_eq!(store.amended_revisions("gcm").await.unwrap(), []);

@@ -9,6 +9,7 @@ mod amendments;
 mod cli;
 mod consultations;
 mod opinions;
+mod rounds;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -12,6 +12,7 @@ pub mod positions; // positions on amendments and paragraphs, paragraph statuses
 pub mod processes;
 pub mod record; // the record as JSON lines, and its check
 pub mod redline;
+pub mod rounds; // a track's rounds and least number of co-sponsors
 pub mod types;
 
 use crate::error::ErrorBody;
@@ -86,6 +87,9 @@ use utoipa::OpenApi;
         amendments::preview,
         amendments::publish,
         amendments::import,
+        rounds::list,
+        rounds::open,
+        rounds::set_min_co_sponsors,
         account::me,
         account::outbox,
         account::invite,
@@ -232,6 +236,13 @@ pub fn routes() -> Vec<Route> {
         Route::get("/api/tracks/{track_id}/consensus", Action::ReadText, positions::consensus),
         Route::get("/api/amendments", Action::ReadText, amendments::list),
         Route::post("/api/amendments/import", Action::ImportAmendments, amendments::import),
+        Route::get("/api/tracks/{track_id}/rounds", Action::ReadRegistry, rounds::list),
+        Route::post("/api/tracks/{track_id}/rounds", Action::ManageRounds, rounds::open),
+        Route::post(
+            "/api/tracks/{track_id}/min-co-sponsors",
+            Action::ManageRounds,
+            rounds::set_min_co_sponsors,
+        ),
         Route::get("/api/amendments/{amendment_id}", Action::ReadText, amendments::one),
         Route::post("/api/amendments/{amendment_id}/table", Action::TableAmendment, amendments::table),
         Route::post("/api/amendments/{amendment_id}/revise", Action::TableAmendment, amendments::revise),

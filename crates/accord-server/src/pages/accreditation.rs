@@ -10,7 +10,7 @@ use crate::AppState;
 use accord_store::{Decision, Party, Process, Round, Standing, Step, Track};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, Redirect};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
@@ -25,6 +25,14 @@ struct TrackPage {
     rows: Vec<RegistryRow>,
     own_party: Option<String>,
     csrf: String,
+    /// The least number of co-sponsors an amendment needs to be tabled.
+    min_co_sponsors: i64,
+    /// Whether the viewer may open rounds and set the least number of co-sponsors.
+    may_manage_rounds: bool,
+    /// Why the last form was refused, empty when it was not.
+    error: String,
+    /// The round form as sent (title, opens_on, deadline), kept when refused.
+    new_round: [String; 3],
 }
 
 #[derive(Template)]
@@ -51,24 +59,119 @@ struct AccreditationPage {
     csrf: String,
 }
 
-/// `GET /tracks/{track_id}`: rounds, the parties and their standing, and the request form for a head of
-/// delegation.
+/// `GET /tracks/{track_id}`: rounds, the parties and their standing, the request form for a head of
+/// delegation, and for the secretariat the forms that open a round and set the least number of co-sponsors.
 pub async fn track(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(track_id): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let track = state.store.track(&track_id).await?;
+    html(&track_page(&state, &viewer, &track_id, None, Default::default()).await?)
+}
+
+/// `POST /tracks/{track_id}/rounds`: the secretariat opens the track's next round (fields `title`,
+/// `opens_on`, `deadline`); refused with the form kept and the field named.
+pub async fn open_round(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(track_id): Path<String>,
+    Form(form): Form<RoundForm>,
+) -> Response {
+    let deadline = form.deadline_rfc3339();
+    let result = async {
+        state.store.open_round(&track_id, &form.title, &form.opens_on, &deadline, &actor(&viewer)?).await?;
+        Ok::<_, Error>(())
+    }
+    .await;
+    let sent = [form.title, form.opens_on, form.deadline];
+    after_track_form(&state, &viewer, &track_id, result, sent).await
+}
+
+/// `POST /tracks/{track_id}/min-co-sponsors`: the secretariat sets the least number of co-sponsors (field
+/// `min_co_sponsors`).
+pub async fn set_min_co_sponsors(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(track_id): Path<String>,
+    Form(form): Form<MinCoSponsorsForm>,
+) -> Response {
+    let result = async {
+        let least: i64 = form.min_co_sponsors.trim().parse().map_err(|_| {
+            Error::field("min_co_sponsors", format!("`{}` is not a whole number", form.min_co_sponsors))
+        })?;
+        state.store.set_min_co_sponsors(&track_id, least, &actor(&viewer)?).await?;
+        Ok::<_, Error>(())
+    }
+    .await;
+    after_track_form(&state, &viewer, &track_id, result, Default::default()).await
+}
+
+/// The form that opens a round. The deadline comes from a `datetime-local` field, read as UTC.
+#[derive(Debug, Deserialize)]
+pub struct RoundForm {
+    title: String,
+    opens_on: String,
+    deadline: String,
+}
+
+impl RoundForm {
+    /// The deadline as RFC 3339: `2018-03-26T17:00` from a `datetime-local` field is taken as UTC; anything
+    /// else is passed on as sent, for the store to accept or refuse.
+    fn deadline_rfc3339(&self) -> String {
+        let deadline = self.deadline.trim();
+        let local = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+        match time::PrimitiveDateTime::parse(deadline, &local) {
+            Ok(_) => format!("{deadline}:00Z"),
+            Err(_) => deadline.to_owned(),
+        }
+    }
+}
+
+/// The form that sets the least number of co-sponsors.
+#[derive(Debug, Deserialize)]
+pub struct MinCoSponsorsForm {
+    min_co_sponsors: String,
+}
+
+/// Back to the track's page after a form: a redirect when it went through, else the page with the refusal
+/// and its status.
+async fn after_track_form(
+    state: &AppState,
+    viewer: &Viewer,
+    track_id: &str,
+    result: Result<(), Error>,
+    sent: [String; 3],
+) -> Response {
+    let error = match result {
+        Ok(()) => return Redirect::to(&format!("/tracks/{track_id}#rounds")).into_response(),
+        Err(error) => error,
+    };
+    let status = error.status();
+    match track_page(state, viewer, track_id, Some(&error), sent).await.and_then(|page| html(&page)) {
+        Ok(page) => (status, page).into_response(),
+        Err(_) => PageError(error).into_response(),
+    }
+}
+
+/// The track's page, with the refusal of a form when there was one and the round form as sent.
+async fn track_page(
+    state: &AppState,
+    viewer: &Viewer,
+    track_id: &str,
+    error: Option<&Error>,
+    new_round: [String; 3],
+) -> Result<TrackPage, PageError> {
+    let track = state.store.track(track_id).await?;
     let process = state.store.process(&track.process_id).await?;
-    let rows = registry_rows(&state, std::slice::from_ref(&track.track_id)).await?;
+    let rows = registry_rows(state, std::slice::from_ref(&track.track_id)).await?;
     let own_party = match viewer.may(Action::RequestAccreditation) {
-        true => party_headed_by(&state, &viewer, &track_id, None).await.ok(),
+        true => party_headed_by(state, viewer, track_id, None).await.ok(),
         false => None,
     };
     // A party may ask when it never asked, or after a withdrawal or a final refusal; not while a request is
     // pending or once it is at the table.
     let own_party = match own_party {
-        Some(party_id) => match state.store.accreditation(&track_id, &party_id).await {
+        Some(party_id) => match state.store.accreditation(track_id, &party_id).await {
             Err(accord_store::StoreError::NotFound { .. }) => Some(party_id),
             Ok(current)
                 if matches!(current.status, accord_store::Status::Withdrawn)
@@ -82,13 +185,13 @@ pub async fn track(
         None => None,
     };
     // Each round with the link to its compilation text (of the track's first draft), when it has one.
-    let links = match state.store.drafts(&track_id).await?.first() {
-        Some(draft) => crate::amendment::round_links(&state, &draft.draft_id, &track_id).await?,
+    let links = match state.store.drafts(track_id).await?.first() {
+        Some(draft) => crate::amendment::round_links(state, &draft.draft_id, track_id).await?,
         None => Vec::new(),
     };
     let rounds = state
         .store
-        .rounds(&track_id)
+        .rounds(track_id)
         .await?
         .into_iter()
         .map(|round| {
@@ -100,15 +203,19 @@ pub async fn track(
             (round, href)
         })
         .collect();
-    html(&TrackPage {
+    Ok(TrackPage {
         rounds,
-        co_facilitators: state.store.co_facilitators(&track_id).await?,
+        co_facilitators: state.store.co_facilitators(track_id).await?,
         process,
         tracks: vec![track.clone()],
         track,
         rows,
         own_party,
         csrf: viewer.csrf().to_owned(),
+        min_co_sponsors: state.store.min_co_sponsors(track_id).await?,
+        may_manage_rounds: viewer.may(Action::ManageRounds),
+        error: error.map(ToString::to_string).unwrap_or_default(),
+        new_round,
     })
 }
 

@@ -17,7 +17,7 @@ use crate::auth::Viewer;
 use crate::error::{Error, PageError};
 use crate::export::{revision_ref, File};
 use crate::permissions::Action;
-use crate::view::{redline_rows_with_provenance, RedlineRow, RevisionView};
+use crate::view::{instant, redline_rows_with_provenance, RedlineRow, RevisionView};
 use crate::AppState;
 use accord_store::amendment::{AmendmentRecord, AmendmentStep};
 use accord_store::{AmendmentStatus, Draft, NewAmendment, NextRevision, Process, RevisionRef, Round, Status};
@@ -152,6 +152,10 @@ struct AmendmentPage {
     co_sponsors: Vec<(String, String)>,
     description: String,
     context: InContext,
+    /// When its latest version was written, as shown.
+    version_at: String,
+    /// When it was tabled, as shown; empty when it was not.
+    tabled_at: String,
     versions: Vec<(i64, String, String, String, String)>,
     steps: Vec<(AmendmentStep, String)>,
     bridging: String,
@@ -205,16 +209,20 @@ async fn amendment_page(
         .await?
         .into_iter()
         .map(|version| {
-            (version.version, version.at, version.actor, describe(&version.proposal), version.justification)
+            let at = instant(&version.at);
+            (version.version, at, version.actor, describe(&version.proposal), version.justification)
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let version_at =
+        versions.last().map(|version| version.1.clone()).unwrap_or_else(|| instant(&record.created_at));
     let steps = state
         .store
         .amendment_steps(amendment_id)
         .await?
         .into_iter()
-        .map(|step| {
+        .map(|mut step| {
             let party = step.party_id.as_deref().map(|id| name_of(&names, id).to_owned()).unwrap_or_default();
+            step.at = instant(&step.at);
             (step, party)
         })
         .collect();
@@ -231,6 +239,8 @@ async fn amendment_page(
             .collect(),
         description: describe(&record.proposal),
         context: in_context(&revision.document, &record),
+        version_at,
+        tabled_at: record.tabled_at.as_deref().map(instant).unwrap_or_default(),
         versions,
         steps,
         bridging: record.pick.clone().flatten().unwrap_or_default(),
@@ -239,7 +249,7 @@ async fn amendment_page(
         viewer_party: own_party.as_deref().map(|id| name_of(&names, id).to_owned()).unwrap_or_default(),
         may_table: is_sponsor && record.status == AmendmentStatus::Draft && open,
         may_revise: is_sponsor && live && open,
-        may_withdraw: is_sponsor && live,
+        may_withdraw: is_sponsor && live && record.pick.is_none(),
         may_join: viewer.may(Action::CoSponsor)
             && own_party.is_some()
             && !is_sponsor

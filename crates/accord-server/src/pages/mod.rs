@@ -92,6 +92,12 @@ pub fn routes() -> Vec<Route> {
             accreditation::invite,
         ),
         Route::get("/tracks/{track_id}", Action::ReadRegistry, accreditation::track),
+        Route::post("/tracks/{track_id}/rounds", Action::ManageRounds, accreditation::open_round),
+        Route::post(
+            "/tracks/{track_id}/min-co-sponsors",
+            Action::ManageRounds,
+            accreditation::set_min_co_sponsors,
+        ),
         Route::post(
             "/tracks/{track_id}/accreditations",
             Action::RequestAccreditation,
