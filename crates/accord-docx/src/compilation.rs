@@ -37,11 +37,13 @@ pub struct CompilationTitle {
 ///   `w:ins` by the sponsor: `at local level` → `at regional level` reads `at ~~local~~ regional level`, an
 ///   insertion after `local` is a `w:ins` alone.
 /// - **Alternatives** (different proposals for intersecting words): the words every option replaces are
-///   deleted once, in a `w:del` by the sponsor of the option that carries it (an option that only deletes,
-///   else the first), followed by each option's new words as a `w:ins` by its own sponsor, that option
-///   first, then the others in the compilation's order. To take option k: accept the deletion and option
-///   k's insertion, reject the other insertions. Rejecting every change gives the revision's words exactly;
-///   accepting every change joins all options and is never what is meant.
+///   deleted once, in a `w:del` whose author names all the options' sponsors (`Alternatives: Brazil /
+///   Mexico / New York`, beyond three `… and N others`), with a comment saying how to take an option; then
+///   each option, in the compilation's order, is its own change by its own sponsor: a `w:ins` of its new
+///   words (none for an option that only deletes) with its comment. To take option k: accept the shared
+///   deletion and option k's insertion, and reject the other insertions; with Word's reviewer filter, accept
+///   the changes of the shared author and of k's sponsor. Rejecting every change gives the revision's words
+///   exactly; accepting every change joins all options and is never what is meant.
 /// - **A new element**: a whole inserted paragraph (number, text and paragraph mark in `w:ins`) by its
 ///   sponsor, right after the element it follows and what lies below that element.
 /// - **An element deleted**: its number, heading and text as `w:del` and its paragraph marks deleted, by its
@@ -73,20 +75,49 @@ pub fn compilation_docx(
     title: &CompilationTitle,
     date: time::OffsetDateTime,
 ) -> Result<Vec<u8>, DocxError> {
+    compilation_docx_dated(document, compilation, title, date, &HashMap::new())
+}
+
+/// [`compilation_docx`], where each proposal's tracked change and comment are dated when its amendments
+/// were tabled: `tabled_at` by amendment number, the latest of a proposal's amendments (of all the options
+/// for the deletion alternatives share). A proposal none of whose amendments is in `tabled_at` is dated
+/// `date`, which the title block shows.
+///
+/// # Errors
+/// As [`compilation_docx`]; [`DocxError::Date`] also for a tabling time beyond the year 9999.
+pub fn compilation_docx_dated(
+    document: &Document,
+    compilation: &Compilation,
+    title: &CompilationTitle,
+    date: time::OffsetDateTime,
+    tabled_at: &HashMap<u64, time::OffsetDateTime>,
+) -> Result<Vec<u8>, DocxError> {
     let word_date = layout::word_date(date)?;
-    let mut trackings: HashMap<&str, Tracking> = HashMap::new();
+    let mut word_dates: HashMap<u64, String> = HashMap::with_capacity(tabled_at.len());
+    for (&id, &at) in tabled_at {
+        word_dates.insert(id, layout::word_date(at)?);
+    }
+    let dates = Dates { by_amendment: word_dates, default: word_date };
+    let mut trackings: HashMap<(String, String), Tracking> = HashMap::new();
     let mut n_proposals = 0;
+    let mut add_author = |author: String, date: &str| {
+        trackings
+            .entry((author.clone(), date.to_owned()))
+            .or_insert_with(|| Tracking { author, date: date.to_owned() });
+    };
     for element in compilation.elements() {
         for proposed in proposeds(element) {
             n_proposals += 1;
-            let author = sponsor(proposed);
-            trackings
-                .entry(author)
-                .or_insert_with(|| Tracking { author: author.to_owned(), date: word_date.clone() });
+            add_author(sponsor(proposed).to_owned(), dates.of(&proposed.ids));
+        }
+        for segment in &element.segments {
+            if let Segment::Alternatives(alternatives) = segment {
+                add_author(alternatives_author(alternatives), dates.of(&alternatives_ids(alternatives)));
+            }
         }
     }
     let unchanged = redline::redline(document, document);
-    let mut builder = Builder { trackings: &trackings, n_comments: 0, date: &word_date };
+    let mut builder = Builder { trackings: &trackings, n_comments: 0, dates: &dates };
     let items = builder.items(document, compilation, unchanged.entries())?;
     let docx = title_block(layout::styled_docx(), document, compilation, title, date, n_proposals);
     let bytes = layout::pack(layout::lay_out(docx, items))?;
@@ -113,6 +144,22 @@ fn sponsor(proposed: &Proposed) -> &str {
     proposed.parties.first().map_or(proposed.sponsors.as_str(), String::as_str)
 }
 
+/// The author of the deletion that alternatives share: `Alternatives: Brazil / Mexico / New York`, each
+/// sponsor once in the options' order; beyond three, `Alternatives: Brazil / Mexico / New York and 2 others`.
+fn alternatives_author(alternatives: &Alternatives) -> String {
+    let mut sponsors: Vec<&str> = Vec::new();
+    for option in &alternatives.options {
+        if !sponsors.contains(&sponsor(option)) {
+            sponsors.push(sponsor(option));
+        }
+    }
+    let shown = sponsors[..sponsors.len().min(3)].join(" / ");
+    match sponsors.len() {
+        0..=3 => format!("Alternatives: {shown}"),
+        n => format!("Alternatives: {shown} and {} others", n - 3),
+    }
+}
+
 fn title_block(
     docx: Docx,
     document: &Document,
@@ -133,8 +180,9 @@ fn title_block(
         .add_paragraph(line(format!(
             "{} in {}. Each proposal is a tracked change whose author is its sponsor, with a comment \
              naming its amendments and parties. Where amendments propose different words for the same \
-             words, the options follow one another: to take one, accept the deletion (tracked with the \
-             first option) and that option's insertion, and reject the others. Rejecting every change gives \
+             words, the words they all replace are deleted once, by an author named \u{201c}Alternatives\u{201d} \
+             with their sponsors, and each option follows as its own sponsor's insertion: to take one, accept \
+             that deletion and the option's insertion, and reject the other insertions. Rejecting every change gives \
              the text of the revision amended. \u{201c}No proposal\u{201d} marks a paragraph no amendment \
              touches; it is not a tracked change.",
             plural(n_amendments, "amendment", "amendments"),
@@ -144,15 +192,34 @@ fn title_block(
 
 /// Makes the items of the compilation, one comment per proposal.
 struct Builder<'t> {
-    trackings: &'t HashMap<&'t str, Tracking>,
+    trackings: &'t HashMap<(String, String), Tracking>,
     n_comments: usize,
-    date: &'t str,
+    dates: &'t Dates,
+}
+
+/// The Word dates of the changes: by amendment number, and the compilation's own for the rest.
+struct Dates {
+    by_amendment: HashMap<u64, String>,
+    default: String,
+}
+
+impl Dates {
+    /// The latest date of `ids` (Word dates are UTC and of one length, so they sort as text), or the
+    /// default when none has one.
+    fn of(&self, ids: &[u64]) -> &str {
+        ids.iter().filter_map(|id| self.by_amendment.get(id)).max().unwrap_or(&self.default)
+    }
+}
+
+/// Every amendment of every option of alternatives.
+fn alternatives_ids(alternatives: &Alternatives) -> Vec<u64> {
+    alternatives.options.iter().flat_map(|option| option.ids.iter().copied()).collect()
 }
 
 impl<'t> Builder<'t> {
     fn tracking(&self, proposed: &Proposed) -> &'t Tracking {
-        let trackings: &'t HashMap<&'t str, Tracking> = self.trackings;
-        &trackings[sponsor(proposed)]
+        let trackings: &'t HashMap<(String, String), Tracking> = self.trackings;
+        &trackings[&(sponsor(proposed).to_owned(), self.dates.of(&proposed.ids).to_owned())]
     }
 
     /// The items of the revision's entries (`redline(document, document)`) with the compilation's
@@ -357,8 +424,8 @@ impl<'t> Builder<'t> {
         pieces
     }
 
-    /// The words every option replaces deleted once, by the option that carries the deletion, then each
-    /// option's new words inserted by its sponsor, the carrier first.
+    /// The words every option replaces deleted once by [`alternatives_author`], with a comment saying how to
+    /// take an option, then each option's new words inserted by its sponsor, in the compilation's order.
     fn alternatives_pieces(
         &mut self,
         alternatives: &Alternatives,
@@ -370,34 +437,45 @@ impl<'t> Builder<'t> {
         let (prefix, suffix) = common_affixes(old, &news);
         let middle = |words: &'_ str| words[prefix..words.len() - suffix].to_owned();
         let deleted = middle(old);
-        // An option that only deletes has no insertion to carry its change: it carries the deletion.
-        let carrier_idx = options.iter().position(|option| middle(&option.new_words).is_empty()).unwrap_or(0);
-        let order = std::iter::once(carrier_idx).chain((0..options.len()).filter(|idx| *idx != carrier_idx));
         let mut pieces = vec![Piece::words(&old[..prefix], plain_mark)];
-        for option_idx in order {
-            let option = &options[option_idx];
+        if !deleted.is_empty() {
+            let trackings: &'t HashMap<(String, String), Tracking> = self.trackings;
+            let ids = alternatives_ids(alternatives);
+            let shared = &trackings[&(alternatives_author(alternatives), self.dates.of(&ids).to_owned())];
+            let numbers: Vec<String> =
+                options.iter().flat_map(|option| option.ids.iter().map(|id| format!("A/{id}"))).collect();
+            let lines = vec![
+                format!("{}: {} options for \u{201c}{old}\u{201d}", numbers.join(", "), options.len()),
+                format!(
+                    "Every option replaces \u{201c}{deleted}\u{201d}. To take one, accept this deletion and \
+                     that option's insertion, and reject the other insertions."
+                ),
+            ];
+            let comment = self.comment_by(&shared.author, &shared.date, lines);
+            let id = comment.id();
+            pieces.push(Piece::CommentStart(Box::new(comment)));
+            pieces.push(Piece::words(deleted.clone(), Tracked::Deleted(shared)));
+            pieces.push(Piece::CommentEnd(id));
+        }
+        for (option_idx, option) in options.iter().enumerate() {
             let tracking = self.tracking(option);
-            let carries = option_idx == carrier_idx && !deleted.is_empty();
+            let inserted = middle(&option.new_words);
             let note = format!(
                 "Option {} of {} for \u{201c}{old}\u{201d}{}",
                 option_idx + 1,
                 options.len(),
-                if carries {
-                    format!(
-                        "; the deletion of \u{201c}{deleted}\u{201d} is tracked with this option and shared by \
-                         all: to take another option, accept this deletion with that option's insertion"
-                    )
+                if inserted.is_empty() {
+                    "; it deletes the words: accept the shared deletion and reject every insertion"
                 } else {
-                    String::new()
+                    ""
                 }
             );
             let comment = self.comment(option, Some(note));
             let id = comment.id();
             pieces.push(Piece::CommentStart(Box::new(comment)));
-            if carries {
-                pieces.push(Piece::words(deleted.clone(), Tracked::Deleted(tracking)));
+            if !inserted.is_empty() {
+                pieces.push(Piece::words(inserted, Tracked::Inserted(tracking)));
             }
-            pieces.push(Piece::words(middle(&option.new_words), Tracked::Inserted(tracking)));
             pieces.push(Piece::CommentEnd(id));
         }
         pieces.push(Piece::words(&old[old.len() - suffix..], plain_mark));
@@ -407,14 +485,20 @@ impl<'t> Builder<'t> {
     /// The comment of a proposal, by its sponsor: `A/21, A/23 (insert): New York, Chicago and 12 others`,
     /// then `note`, then every party when there are more than three, each on a line of its own.
     fn comment(&mut self, proposed: &Proposed, note: Option<String>) -> Comment {
-        let id = self.n_comments;
-        self.n_comments += 1;
         let numbers: Vec<String> = proposed.ids.iter().map(|id| format!("A/{id}")).collect();
         let mut lines = vec![format!("{} ({}): {}", numbers.join(", "), proposed.kind, proposed.sponsors)];
         lines.extend(note);
         if proposed.parties.len() > 3 {
             lines.push(format!("Parties: {}", proposed.parties.join(", ")));
         }
+        let date = self.dates.of(&proposed.ids).to_owned();
+        self.comment_by(sponsor(proposed), &date, lines)
+    }
+
+    /// A comment by `author` (as Word shows it) at `date` (a Word date), its `lines` one under the other.
+    fn comment_by(&mut self, author: &str, date: &str, lines: Vec<String>) -> Comment {
+        let id = self.n_comments;
+        self.n_comments += 1;
         // One paragraph with line breaks: docx-rs 0.4 writes a comment once per paragraph it holds.
         let mut paragraph = Paragraph::new();
         for (line_idx, line) in lines.into_iter().enumerate() {
@@ -423,13 +507,13 @@ impl<'t> Builder<'t> {
             }
             paragraph = paragraph.add_run(Run::new().add_text(line));
         }
-        Comment::new(id).author(escape_attribute(sponsor(proposed))).date(self.date).add_paragraph(paragraph)
+        Comment::new(id).author(escape_attribute(author)).date(date).add_paragraph(paragraph)
     }
 }
 
 /// docx-rs writes a comment's author as it is given, unlike the authors of `w:ins` and `w:del`, which it
 /// escapes; a party named with `&` or a quote would make the XML invalid.
-fn escape_attribute(text: &str) -> String {
+pub(crate) fn escape_attribute(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -6,7 +6,8 @@
 //! - [`redline_docx`]: the new revision of an [`accord_text::redline::Redline`] with every inserted word in a
 //!   `w:ins` run and every deleted word in a `w:del` run (`w:delText`), each signed with an author and a
 //!   date, and change tracking switched on (`w:trackRevisions` in `word/settings.xml`), so that Word shows
-//!   the changes for review and can accept or reject them one by one.
+//!   the changes for review and can accept or reject them one by one; [`redline_docx_with_origins`] adds a
+//!   comment on each change naming the amendments it came from.
 //! - [`compilation_docx`]: the compilation text of a round ([`accord_text::compilation::Compilation`]): the
 //!   revision with each proposal as a tracked change whose author is its sponsor, and a Word comment on it
 //!   naming its amendments and parties.
@@ -22,7 +23,7 @@
 mod compilation;
 mod layout;
 
-pub use compilation::{compilation_docx, CompilationTitle};
+pub use compilation::{compilation_docx, compilation_docx_dated, CompilationTitle};
 
 use accord_text::akn::Inline;
 use accord_text::redline::{self, Change, Entry, Presence, Redline};
@@ -88,12 +89,54 @@ pub fn redline_docx(
     author: &str,
     date: time::OffsetDateTime,
 ) -> Result<Vec<u8>, DocxError> {
+    write_redline(old, new, redline, author, date, None)
+}
+
+/// [`redline_docx`], where each changed element that `origins` knows the amendments of carries a Word
+/// comment by `author` on its first paragraph: `From A/21, A/23`. Comments are not text: accepting or
+/// rejecting the changes does not touch them.
+///
+/// # Errors
+/// As [`redline_docx`].
+pub fn redline_docx_with_origins(
+    old: &Document,
+    new: &Document,
+    redline: &Redline,
+    author: &str,
+    date: time::OffsetDateTime,
+    origins: &dyn redline::Origins,
+) -> Result<Vec<u8>, DocxError> {
+    write_redline(old, new, redline, author, date, Some(origins))
+}
+
+fn write_redline(
+    old: &Document,
+    new: &Document,
+    redline: &Redline,
+    author: &str,
+    date: time::OffsetDateTime,
+    origins: Option<&dyn redline::Origins>,
+) -> Result<Vec<u8>, DocxError> {
     // The redline holds the deleted text; `old` is part of the signature so that callers pass the pair the
     // redline was made from, as `accord_text::redline::to_akn` does.
     let _ = old;
     let tracking = Tracking { author: author.to_owned(), date: layout::word_date(date)? };
     let docx = title_paragraphs(layout::styled_docx(), new.meta());
-    let items = redline.entries().iter().map(|entry| entry_item(entry, new.meta(), Some(&tracking)));
+    let mut n_comments = 0;
+    let items = redline.entries().iter().map(|entry| {
+        let mut item = entry_item(entry, new.meta(), Some(&tracking));
+        let from = origins.map(|origins| origins.of_entry(entry)).unwrap_or_default();
+        if !from.is_empty() {
+            let text = format!("From {}", redline::amendment_labels(&from));
+            let comment = docx_rs::Comment::new(n_comments)
+                .author(compilation::escape_attribute(author))
+                .date(&tracking.date)
+                .add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)));
+            n_comments += 1;
+            item.comments.push(comment);
+        }
+        item
+    });
     let bytes = layout::pack(layout::lay_out(docx, items))?;
     layout::switch_tracking_on(&bytes)
 }

@@ -124,6 +124,11 @@ fn title() -> accord_docx::CompilationTitle {
 /// Runs `script` with python3 on the Word file `bytes` (its path is `sys.argv[1]`) and parses what it prints
 /// as JSON. Fails, saying what to install, when python3 or python-docx is missing.
 fn python_docx(bytes: &[u8], script: &str) -> Value {
+    python_docx_with(bytes, script, &[])
+}
+
+/// [`python_docx`] with more arguments for `script` (`sys.argv[2]` on).
+fn python_docx_with(bytes: &[u8], script: &str, args: &[&str]) -> Value {
     let check = Command::new("python3").args(["-c", "import docx"]).output();
     match check {
         Err(error) => panic!("python3 is needed to read the Word files back ({error}); install Python 3"),
@@ -136,7 +141,7 @@ fn python_docx(bytes: &[u8], script: &str) -> Value {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("accord.docx");
     std::fs::write(&path, bytes).unwrap();
-    let output = Command::new("python3").arg("-c").arg(script).arg(&path).output().unwrap();
+    let output = Command::new("python3").arg("-c").arg(script).arg(&path).args(args).output().unwrap();
     assert!(output.status.success(), "python-docx failed: {}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).unwrap()
 }
@@ -160,6 +165,13 @@ body = document.element.body
 paragraphs = body.xpath('./w:p')
 styles = [p.style.name for p in document.paragraphs]
 
+# The comment ranges whose changes are accepted by 'take' (sys.argv[2], JSON); every other change is rejected.
+taken_ids = set(json.loads(sys.argv[2])) if len(sys.argv) > 2 else set()
+comment_of = {}
+
+def taken(change):
+    return comment_of.get(change) in taken_ids
+
 def text(p, keep):
     out = []
     for r in p.xpath('.//w:r'):
@@ -169,6 +181,10 @@ def text(p, keep):
             continue
         if keep == 'reject' and r.xpath('ancestor::w:ins'):
             continue
+        if keep == 'take':
+            deleted, inserted = r.xpath('ancestor::w:del'), r.xpath('ancestor::w:ins')
+            if (deleted and taken(deleted[-1])) or (inserted and not taken(inserted[-1])):
+                continue
         for e in r:
             if e.tag in (qn('w:t'), qn('w:delText')):
                 out.append(e.text or '')
@@ -178,6 +194,7 @@ def text(p, keep):
 
 def resolve(keep):
     result, carry = [], ''
+    # 'take' accepts no paragraph mark: the alternatives it is for change words, not paragraphs.
     removed_mark = './w:pPr/w:rPr/w:del' if keep == 'accept' else './w:pPr/w:rPr/w:ins'
     for p, style in zip(paragraphs, styles):
         t = carry + text(p, keep)
@@ -196,6 +213,7 @@ for e in body.iter():
         open_ids.remove(e.get(qn('w:id')))
     elif e.tag in (qn('w:ins'), qn('w:del')) and e.getparent().tag == qn('w:p'):
         mark = e.getparent().xpath('./w:pPr/w:rPr/w:del/@w:author | ./w:pPr/w:rPr/w:ins/@w:author')
+        comment_of[e] = open_ids[-1] if open_ids else None
         changes.append({
             'kind': 'ins' if e.tag == qn('w:ins') else 'del',
             'author': e.get(qn('w:author')),
@@ -210,6 +228,7 @@ print(json.dumps({
     'styles': styles,
     'rejected': resolve('reject'),
     'accepted': resolve('accept'),
+    'taken': resolve('take'),
     'comments': [{'id': str(c.comment_id), 'author': c.author, 'lines': c.text.split('\n')}
                  for c in document.comments],
     'changes': changes,
@@ -273,16 +292,23 @@ fn expected(author: &str, label: &str, deleted: &[&str], inserted: &[&str]) -> E
 fn each_proposal_is_one_tracked_change_by_its_sponsor_with_a_comment_naming_its_amendments() {
     let read = read_compilation(&tabled());
     // Worked out from the amendments, in reading order. The three proposals for `at local level` are
-    // alternatives: Mexico's deletion carries the deletion of the words, then the options in the
-    // compilation's order (where their words start, then amendment number): Brazil's, New York's. In (f)
-    // both options keep `equitable`: Seoul's, first, carries the deletion of ` quality`.
+    // alternatives: the words are deleted once by an author naming the three sponsors, then each option is
+    // its own sponsor's insertion in the compilation's order (where their words start, then amendment
+    // number): Brazil's, Mexico's (a deletion: no insertion of its own), New York's. In (f) both options
+    // keep `equitable`: ` quality` is deleted once for Seoul's and Kampala's.
     let deleted_e = gcm().find(&eid(POINT_E)).unwrap().own_text();
     let first_block_32 = gcm().find(&eid(PARA_32)).unwrap().own_blocks().next().unwrap().text.clone();
     let new_york_and_14 = "New York, Chicago and 13 others";
     let all = [
         expected("UCLG & Metropolis", "A/28 (replace): UCLG & Metropolis", &["from"], &["on"]),
-        expected("Mexico", "A/29 (delete): Mexico", &["at local level"], &[]),
+        expected(
+            "Alternatives: Brazil / Mexico / New York",
+            "A/22, A/29, A/21, A/23: 3 options for “at local level”",
+            &["at local level"],
+            &[],
+        ),
         expected("Brazil", "A/22 (replace): Brazil", &[], &["at regional level"]),
+        expected("Mexico", "A/29 (delete): Mexico", &[], &[]),
         expected(
             "New York",
             &format!("A/21, A/23 (insert): {new_york_and_14}"),
@@ -298,7 +324,13 @@ fn each_proposal_is_one_tracked_change_by_its_sponsor_with_a_comment_naming_its_
         expected("New York", "A/24 (insert): New York", &[], &[" and well-resourced"]),
         expected("Côte d'Ivoire", "A/25 (delete): Côte d'Ivoire and Mexico", &["systematically"], &[]),
         expected("Chicago", "A/26 (delete element): Chicago", &["(e)", "\t", deleted_e.as_str()], &[]),
-        expected("Seoul", "A/30 (replace): Seoul", &[" quality"], &[", high-quality"]),
+        expected(
+            "Alternatives: Seoul / Kampala",
+            "A/30, A/31: 2 options for “equitable quality”",
+            &[" quality"],
+            &[],
+        ),
+        expected("Seoul", "A/30 (replace): Seoul", &[], &[", high-quality"]),
         expected("Kampala", "A/31 (replace): Kampala", &[], &[" free"]),
         expected("Holy See", "A/32 (delete element): Holy See", &["32.", "\t", first_block_32.as_str()], &[]),
     ];
@@ -326,9 +358,9 @@ fn each_proposal_is_one_tracked_change_by_its_sponsor_with_a_comment_naming_its_
         .collect();
     assert_eq!(found, all);
 
-    // As many comments as proposals (12 amendments, 21 and 23 identical), and every change in a comment's
-    // range is by that comment's author.
-    assert_eq!(comments.len(), 11);
+    // A comment per proposal (12 amendments, 21 and 23 identical) and per shared deletion of alternatives,
+    // and every change in a comment's range is by that comment's author.
+    assert_eq!(comments.len(), 11 + 2);
     for change in changes {
         match change["comment"].as_str() {
             Some(id) => {
@@ -349,13 +381,23 @@ fn each_proposal_is_one_tracked_change_by_its_sponsor_with_a_comment_naming_its_
     parties.extend(TWELVE_CITIES);
     parties.push("Lisbon");
     let new_york: Vec<&str> =
-        comments[3]["lines"].as_array().unwrap().iter().map(|line| line.as_str().unwrap()).collect();
+        comments[4]["lines"].as_array().unwrap().iter().map(|line| line.as_str().unwrap()).collect();
     assert_eq!(
         new_york[1..],
         ["Option 3 of 3 for “at local level”".to_owned(), format!("Parties: {}", parties.join(", "))]
     );
-    // Mexico's deletion carries the deletion of the words for all three options, and its comment says so.
-    assert!(comments[1]["lines"][1].as_str().unwrap().starts_with("Option 2 of 3 for “at local level”; the deletion of “at local level” is tracked with this option"), "{}", comments[1]);
+    // The shared deletion's comment says how to take an option; Mexico's, with no change of its own, says
+    // that its option is that deletion.
+    assert_eq!(
+        comments[1]["lines"][1],
+        "Every option replaces “at local level”. To take one, accept this deletion and that option's \
+         insertion, and reject the other insertions."
+    );
+    assert_eq!(
+        comments[3]["lines"][1],
+        "Option 2 of 3 for “at local level”; it deletes the words: accept the shared deletion and reject every \
+         insertion"
+    );
 
     // Paragraph marks: (c bis) inserted by Lisbon; (e) deleted by Chicago; each paragraph of paragraph 32
     // (its blocks and its actions) deleted by the Holy See.
@@ -428,6 +470,43 @@ fn accepting_every_change_without_alternatives_gives_the_revision_the_amendments
 }
 
 #[test]
+fn taking_one_option_of_alternatives_gives_the_revision_that_option_makes() {
+    let bytes =
+        accord_docx::compilation_docx(gcm(), &compile(&tabled()), &title(), datetime!(2018-03-26 18:00 UTC))
+            .unwrap();
+    let read = python_docx(&bytes, COMPILATION);
+    let comments = read["comments"].as_array().unwrap();
+    let comment_id = |label_start: &str| -> String {
+        let comment =
+            comments.iter().find(|comment| comment["lines"][0].as_str().unwrap().starts_with(label_start));
+        comment.unwrap_or_else(|| panic!("no comment {label_start}"))["id"].as_str().unwrap().to_owned()
+    };
+    // Each option, the shared deletion's comment, and the amendment that alone makes the option's text.
+    let options = [
+        ("A/22 (", "A/22, A/29, A/21, A/23:", 22),
+        ("A/29 (", "A/22, A/29, A/21, A/23:", 29),
+        ("A/21, A/23 (", "A/22, A/29, A/21, A/23:", 21),
+        ("A/30 (", "A/30, A/31:", 30),
+        ("A/31 (", "A/30, A/31:", 31),
+    ];
+    let amendments = tabled();
+    for (option, shared, amendment_id) in options {
+        // Word's steps: accept the shared deletion and the option's insertion, reject every other change.
+        let taken_ids = serde_json::json!([comment_id(shared), comment_id(option)]).to_string();
+        let read = python_docx_with(&bytes, COMPILATION, &[&taken_ids]);
+        let taken: Vec<(String, String)> = pairs(&read["taken"])[N_TITLE_BLOCK_PARAGRAPHS..]
+            .iter()
+            .map(|(style, text)| (style.clone(), reading(text)))
+            .collect();
+        let alone = amendments.iter().find(|amendment| amendment.id() == amendment_id).unwrap();
+        let applied = amendment::apply(gcm(), &[alone]).unwrap();
+        let expected: Vec<(String, String)> =
+            revision_paragraphs(&applied).into_iter().map(|(style, text)| (style, reading(&text))).collect();
+        assert_eq!(taken, expected, "taking {option}");
+    }
+}
+
+#[test]
 fn a_compilation_filtered_to_one_objective_shows_that_objective_alone() {
     let filter = Filter { objective: Some(eid("sec_3__obj_15")), ..Filter::default() };
     let compiled = compilation::compile(gcm(), &tabled(), &filter, &|party| party.to_owned());
@@ -444,7 +523,8 @@ fn a_compilation_filtered_to_one_objective_shows_that_objective_alone() {
     let paragraph_31 = gcm().find(&eid(PARA_31)).unwrap();
     let n_paragraphs = 1 + paragraph_31.own_blocks().count() + paragraph_31.children().count();
     assert_eq!(rejected.len() - N_TITLE_BLOCK_PARAGRAPHS, n_paragraphs);
-    assert_eq!(read["comments"].as_array().unwrap().len(), 10);
+    // The 10 proposals to objective 15 and the 2 shared deletions of its alternatives.
+    assert_eq!(read["comments"].as_array().unwrap().len(), 12);
 }
 
 #[test]
@@ -486,14 +566,26 @@ fn six_hundred_generated_amendments_give_one_comment_per_proposal_and_the_revisi
     let read = python_docx(&bytes, COMPILATION);
 
     let comments = read["comments"].as_array().unwrap();
-    assert_eq!(comments.len(), n_proposals);
+    let is_shared = |comment: &&Value| comment["author"].as_str().unwrap().starts_with("Alternatives: ");
+    let n_alternatives: usize = compiled
+        .elements()
+        .iter()
+        .flat_map(|element| &element.segments)
+        .filter(|segment| matches!(segment, compilation::Segment::Alternatives(_)))
+        .count();
+    assert_eq!(comments.iter().filter(|comment| !is_shared(comment)).count(), n_proposals);
+    assert!(comments.iter().filter(is_shared).count() <= n_alternatives);
     let sponsors: std::collections::HashSet<&str> = amendments.iter().map(Amendment::sponsor).collect();
     let changes = read["changes"].as_array().unwrap();
     for comment in comments {
-        assert!(sponsors.contains(comment["author"].as_str().unwrap()), "{comment}");
+        assert!(is_shared(&comment) || sponsors.contains(comment["author"].as_str().unwrap()), "{comment}");
         let in_range: Vec<&Value> =
             changes.iter().filter(|change| change["comment"] == comment["id"]).collect();
-        assert!(!in_range.is_empty(), "a comment without a tracked change: {comment}");
+        // Only an option of alternatives that deletes the words has no change of its own: it is the
+        // shared deletion.
+        let deletes_only =
+            comment["lines"][1].as_str().is_some_and(|line| line.contains("it deletes the words"));
+        assert_eq!(in_range.is_empty(), deletes_only, "{comment}");
         assert!(in_range.iter().all(|change| change["author"] == comment["author"]), "{comment}");
     }
     // Changes outside any comment: only the text of deleted elements, by their deleters.

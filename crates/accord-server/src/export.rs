@@ -3,7 +3,8 @@
 
 use crate::error::Error;
 use accord_store::{Revision, RevisionRef, Store};
-use accord_text::redline::{self, Redline};
+use accord_text::amendment::Provenance;
+use accord_text::redline::{self, Origins, Redline};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use std::str::FromStr;
@@ -69,7 +70,7 @@ impl IntoResponse for File {
         (
             [
                 (header::CONTENT_TYPE, self.media_type.to_owned()),
-                (header::CONTENT_DISPOSITION, format!("inline; filename=\"{}\"", self.file_name)),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", self.file_name)),
             ],
             self.bytes,
         )
@@ -134,6 +135,9 @@ pub struct Compared {
     pub new: Revision,
     /// The redline from `old` to `new`.
     pub redline: Redline,
+    /// Which amendment made each change, when `new` was made from the picks of a round on `old` (its
+    /// number one above); `None` for any other pair.
+    pub provenance: Option<Provenance>,
 }
 
 /// Loads two revisions and computes their redline.
@@ -154,7 +158,12 @@ pub async fn compare(store: &Store, from: &RevisionRef, to: &RevisionRef) -> Res
     let old = store.revision(from).await?;
     let new = store.revision(to).await?;
     let redline = redline::redline(&old.document, &new.document);
-    Ok(Compared { old, new, redline })
+    let provenance = match new.summary.number == old.summary.number + 1 {
+        true => Some(store.revision_provenance(&new.summary.draft_id, new.summary.number).await?)
+            .filter(|provenance| !provenance.origins().is_empty()),
+        false => None,
+    };
+    Ok(Compared { old, new, redline, provenance })
 }
 
 /// A redline as a file.
@@ -162,27 +171,45 @@ pub async fn compare(store: &Store, from: &RevisionRef, to: &RevisionRef) -> Res
 /// # Errors
 /// [`Error::Unprocessable`] for a format a redline does not come in.
 pub fn redline_file(compared: &Compared, format: Format, author: &str) -> Result<File, Error> {
-    let Compared { old, new, redline } = compared;
+    let Compared { old, new, redline, provenance } = compared;
+    let origins = provenance.as_ref().map(|provenance| provenance as &dyn Origins);
     let stem = format!("{}-{}-to-{}", new.summary.draft_id, old.summary.number, new.summary.number);
     match format {
-        Format::Akn => Ok(File {
-            bytes: redline::to_akn(&old.document, &new.document, redline).into_bytes(),
-            media_type: "application/akn+xml",
-            file_name: format!("{stem}.akn.xml"),
-        }),
+        Format::Akn => {
+            let xml = match origins {
+                Some(origins) => redline::to_akn_with_origins(&old.document, &new.document, redline, origins),
+                None => redline::to_akn(&old.document, &new.document, redline),
+            };
+            Ok(File {
+                bytes: xml.into_bytes(),
+                media_type: "application/akn+xml",
+                file_name: format!("{stem}.akn.xml"),
+            })
+        }
         Format::Docx => {
             let date = time::OffsetDateTime::new_utc(new.summary.date, time::Time::MIDNIGHT);
-            let bytes = accord_docx::redline_docx(&old.document, &new.document, redline, author, date)
-                .map_err(|error| Error::Internal(error.to_string()))?;
+            let bytes = match origins {
+                Some(origins) => accord_docx::redline_docx_with_origins(
+                    &old.document,
+                    &new.document,
+                    redline,
+                    author,
+                    date,
+                    origins,
+                ),
+                None => accord_docx::redline_docx(&old.document, &new.document, redline, author, date),
+            }
+            .map_err(|error| Error::Internal(error.to_string()))?;
             Ok(File { bytes, media_type: DOCX, file_name: format!("{stem}.docx") })
         }
         Format::Html => Ok(File {
-            bytes: crate::render::redline_html(&old.document, &new.document, redline)?.into_bytes(),
+            bytes: crate::render::redline_html(&old.document, &new.document, redline, provenance.as_ref())?
+                .into_bytes(),
             media_type: "text/html; charset=utf-8",
             file_name: format!("{stem}.html"),
         }),
         Format::Term => Ok(File {
-            bytes: redline::render_term(redline, false).into_bytes(),
+            bytes: redline::render_term_with_origins(redline, false, origins).into_bytes(),
             media_type: "text/plain; charset=utf-8",
             file_name: format!("{stem}.txt"),
         }),

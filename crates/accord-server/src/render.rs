@@ -2,7 +2,8 @@
 //! `accord redline --format html`, and of a round's compilation text (`accord compile --format html`): the same rows
 //! and styles as the pages, without site navigation.
 
-use crate::view::{redline_rows, RedlineRow, TextRow};
+use crate::view::{redline_rows_with_provenance, RedlineRow, TextRow};
+use accord_text::amendment::Provenance;
 use accord_text::redline::{Counts, Redline};
 use accord_text::Document;
 use askama::Template;
@@ -51,17 +52,23 @@ pub fn revision_html(document: &Document) -> Result<String, askama::Error> {
     .render()
 }
 
-/// The redline between `old` and `new` as one HTML file, every element shown.
+/// The redline between `old` and `new` as one HTML file, every element shown; each change names the
+/// amendments it came from when `provenance` (of `new`, made from picks on `old`) is given.
 ///
 /// # Errors
 /// When the template fails to render (a bug).
-pub fn redline_html(old: &Document, new: &Document, redline: &Redline) -> Result<String, askama::Error> {
+pub fn redline_html(
+    old: &Document,
+    new: &Document,
+    redline: &Redline,
+    provenance: Option<&Provenance>,
+) -> Result<String, askama::Error> {
     RedlineFile {
         title: &new.meta().title,
         old_label: &old.meta().version,
         new_label: &new.meta().version,
         counts: redline.counts(),
-        rows: redline_rows(redline, true),
+        rows: redline_rows_with_provenance(redline, true, provenance),
     }
     .render()
 }

@@ -161,6 +161,48 @@ fn python_docx_paragraphs(bytes: &[u8]) -> Vec<String> {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
+/// Every `A/N` a text names, sorted, each once.
+fn amendments_named(text: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = text
+        .split("A/")
+        .skip(1)
+        .filter_map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Every `#amendment-N` an Akoma Ntoso file refers to, sorted, each once.
+fn amendments_referred_to(xml: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = xml
+        .split("#amendment-")
+        .skip(1)
+        .filter_map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The comments of a Word file as python-docx reads them: `(author, text)`.
+fn python_docx_comments(bytes: &[u8]) -> Vec<(String, String)> {
+    let path = std::env::temp_dir().join(format!(
+        "accord-redline-{}-{:?}.docx",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&path, bytes).unwrap();
+    let script = "import docx, json, sys\nprint(json.dumps([[c.author, c.text] for c in docx.Document(sys.argv[1]).comments]))";
+    let output = std::process::Command::new("python3").arg("-c").arg(script).arg(&path).output().unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(output.status.success(), "python-docx failed: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 test_on_both_databases! {
     async fn a_participant_delegate_tables_through_the_form_and_the_compilation_shows_it_attributed(store) {
         let app = spawn_full_demo_app(store).await;
@@ -473,5 +515,129 @@ test_on_both_databases! {
             .json(&json!({"round": 4, "kind": "delete", "eid": ACTION, "words": anchor, "justification": "x"}))
             .send().await.unwrap();
         assert_eq!(refused.status().as_u16(), 403);
+    }
+
+    async fn every_format_of_the_redline_of_rev_1_names_the_amendments_merged_into_it(store) {
+        let app = spawn_full_demo_app(store).await;
+        // The amendments of round 1 merged (whole or in part) into Rev.1, from the store's own rows.
+        let mut merged: Vec<i64> = app.store.amendments(&AmendmentQuery::default()).await.unwrap().into_iter()
+            .filter(|record| record.merged_into == Some(1))
+            .map(|record| record.amendment_id)
+            .collect();
+        merged.sort_unstable();
+        assert!(merged.len() > 5, "the demonstration merges amendments into Rev.1: {merged:?}");
+
+        let term = app.get("/drafts/gcm/redline/export/term?from=0&to=1").await.text().await.unwrap();
+        assert_eq!(amendments_named(&term), merged, "{term}");
+        assert!(term.contains("(modified; from A/"), "{term}");
+
+        let akn = app.get("/drafts/gcm/redline/export/akn?from=0&to=1").await.bytes().await.unwrap();
+        let (valid, messages) = xmllint_validates(&akn);
+        assert!(valid, "{messages}");
+        let akn = String::from_utf8(akn.to_vec()).unwrap();
+        assert_eq!(amendments_referred_to(&akn), merged);
+        for id in &merged {
+            assert!(akn.contains(&format!("<TLCConcept eId=\"amendment-{id}\"")), "A/{id} is declared");
+        }
+        assert!(akn.contains("<ins refersTo=\"#amendment-"), "an insertion names its amendment");
+
+        let docx = app.get("/drafts/gcm/redline/export/docx?from=0&to=1").await.bytes().await.unwrap();
+        let comments = python_docx_comments(&docx);
+        let texts: String = comments.iter().map(|(_, text)| format!("{text}\n")).collect();
+        assert_eq!(amendments_named(&texts), merged, "{texts}");
+        let author = app.store.revision(&"gcm/1".parse().unwrap()).await.unwrap().summary.author;
+        assert!(comments.iter().all(|(by, text)| by == &author && text.starts_with("From A/")), "{comments:?}");
+
+        let html = app.get("/drafts/gcm/redline/export/html?from=0&to=1").await.text().await.unwrap();
+        assert_eq!(amendments_named(&html), merged);
+
+        // A pair that is not a revision and the one made from it names none.
+        let term = app.get("/drafts/gcm/redline/export/term?from=0&to=0").await.text().await.unwrap();
+        assert!(amendments_named(&term).is_empty());
+    }
+
+    async fn the_secretariat_opens_rounds_and_sets_the_least_number_of_co_sponsors(store) {
+        let app = spawn_full_demo_app(store).await;
+        let secretariat = app.secretariat_token().await;
+        let post = |token: String, path: &'static str, body: Value| {
+            let request = app.client.post(format!("{}{path}", app.address)).bearer_auth(token).json(&body);
+            async move { request.send().await.unwrap() }
+        };
+        let listed = app.get_json("/api/tracks/migration/rounds").await;
+        let n_rounds = app.store.rounds("migration").await.unwrap().len();
+        assert_eq!(listed["rounds"].as_array().unwrap().len(), n_rounds);
+        assert_eq!(listed["min_co_sponsors"], 0);
+
+        // Bad fields are refused, each named, and nothing is added.
+        for (body, field) in [
+            (json!({"title": "R", "opens_on": "2027-13-01", "deadline": "2027-01-15T17:00:00Z"}), "opens_on"),
+            (json!({"title": "R", "opens_on": "2027-01-01", "deadline": "15 January 2027"}), "deadline"),
+            (json!({"title": "R", "opens_on": "2027-02-01", "deadline": "2027-01-15T17:00:00Z"}), "deadline"),
+            (json!({"title": " ", "opens_on": "2027-01-01", "deadline": "2027-01-15T17:00:00Z"}), "title"),
+        ] {
+            let refused = post(secretariat.clone(), "/api/tracks/migration/rounds", body.clone()).await;
+            assert_eq!(refused.status().as_u16(), 422, "{body}");
+            assert_eq!(refused.json::<Value>().await.unwrap()["field"], field, "{body}");
+        }
+        assert_eq!(app.store.rounds("migration").await.unwrap().len(), n_rounds);
+
+        // The next round, numbered after the last, its deadline kept in UTC.
+        let opened = post(secretariat.clone(), "/api/tracks/migration/rounds",
+            json!({"title": "Round 5: amendments to Rev.1", "opens_on": "2027-01-01", "deadline": "2027-01-15T18:00:00+01:00"})).await;
+        assert_eq!(opened.status().as_u16(), 201);
+        let opened: Value = opened.json().await.unwrap();
+        assert_eq!(opened["number"], n_rounds as i64 + 1);
+        assert_eq!(opened["deadline"], "2027-01-15T17:00:00Z");
+
+        // Only the secretariat.
+        let party = plain_participant(&app, &[]).await;
+        let delegate = delegate_token(&app, "rounds@example.org", &party).await;
+        let refused = post(delegate.clone(), "/api/tracks/migration/rounds",
+            json!({"title": "Mine", "opens_on": "2027-01-01", "deadline": "2027-01-15T17:00:00Z"})).await;
+        assert_eq!(refused.status().as_u16(), 403);
+        assert_eq!(post(delegate.clone(), "/api/tracks/migration/min-co-sponsors", json!({"min_co_sponsors": 3})).await.status().as_u16(), 403);
+
+        // The least number of co-sponsors: a negative one refused, 2 kept, and tabling alone then refused.
+        let refused = post(secretariat.clone(), "/api/tracks/migration/min-co-sponsors", json!({"min_co_sponsors": -1})).await;
+        assert_eq!(refused.status().as_u16(), 422);
+        assert_eq!(refused.json::<Value>().await.unwrap()["field"], "min_co_sponsors");
+        let set = post(secretariat.clone(), "/api/tracks/migration/min-co-sponsors", json!({"min_co_sponsors": 2})).await;
+        assert_eq!(set.status().as_u16(), 200);
+        assert_eq!(app.get_json("/api/tracks/migration/rounds").await["min_co_sponsors"], 2);
+        let (_, anchor) = first_words(&app, "gcm/1", ACTION, 2).await;
+        let alone = app.client.post(format!("{}/api/drafts/gcm/revisions/1/amendments", app.address)).bearer_auth(&delegate)
+            .json(&json!({"round": 4, "kind": "insert", "eid": ACTION, "words": anchor, "position": "after",
+                          "text": "and local", "justification": "Cities.", "table": true}))
+            .send().await.unwrap();
+        assert_eq!(alone.status().as_u16(), 409);
+        assert!(alone.text().await.unwrap().contains("needs at least 2 co-sponsors"));
+
+        // The track page: the rule for everyone, the forms for the secretariat, a refusal shown with its field.
+        let page = app.get_html("/tracks/migration").await;
+        assert!(page.contains("An amendment needs at least 2 co-sponsors to be tabled in this track."));
+        assert!(!page.contains("action=\"/tracks/migration/rounds\""), "no form for an anonymous visitor");
+        let user = app.user("secretariat-pages@example.org").await;
+        app.store.grant_process_role(accord_demo::PROCESS_ID, None, user.user_id, ProcessRole::Secretariat).await.unwrap();
+        let (cookie, csrf) = app.sign_in("secretariat-pages@example.org", TEST_PASSWORD).await;
+        let page = app.get_with_cookie("/tracks/migration", &cookie).await.text().await.unwrap();
+        assert!(page.contains("action=\"/tracks/migration/rounds\"") && page.contains("action=\"/tracks/migration/min-co-sponsors\""));
+        let refused = app.post_form("/tracks/migration/rounds", Some(&cookie), &[
+            ("csrf", &csrf), ("title", "Round 6"), ("opens_on", "2027-03-01"), ("deadline", "2027-02-01T17:00"),
+        ]).await;
+        assert_eq!(refused.status().as_u16(), 422);
+        let page = refused.text().await.unwrap();
+        assert!(page.contains("round `deadline`: 2027-02-01T17:00:00Z is before the opening day 2027-03-01"), "{page}");
+        assert!(page.contains("value=\"Round 6\""), "the form keeps what was sent");
+        let opened = app.post_form("/tracks/migration/rounds", Some(&cookie), &[
+            ("csrf", &csrf), ("title", "Round 6"), ("opens_on", "2027-03-01"), ("deadline", "2027-03-20T17:00"),
+        ]).await;
+        assert_eq!(opened.status().as_u16(), 303);
+        let last = app.store.rounds("migration").await.unwrap().pop().unwrap();
+        assert_eq!((last.number, last.title.as_str(), last.deadline.as_str()), (n_rounds as i64 + 2, "Round 6", "2027-03-20T17:00:00Z"));
+        let set = app.post_form("/tracks/migration/min-co-sponsors", Some(&cookie), &[("csrf", &csrf), ("min_co_sponsors", "0")]).await;
+        assert_eq!(set.status().as_u16(), 303);
+        assert_eq!(app.store.min_co_sponsors("migration").await.unwrap(), 0);
+        let refused = app.post_form("/tracks/migration/min-co-sponsors", Some(&cookie), &[("csrf", &csrf), ("min_co_sponsors", "two")]).await;
+        assert_eq!(refused.status().as_u16(), 422);
     }
 }

@@ -177,7 +177,7 @@ test_on_both_databases! {
             assert_eq!(response.status().as_u16(), 200, "{path}");
             assert_eq!(content_type(&response).split(';').next().unwrap(), media_type, "{path}");
             let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
-            assert!(disposition.contains("filename=\"gcm-"), "{path}: {disposition}");
+            assert!(disposition.starts_with("attachment; filename=\"gcm-"), "{path}: {disposition}");
             let bytes = response.bytes().await.unwrap();
             assert!(!bytes.is_empty() && bytes.starts_with(start), "{path}");
         }

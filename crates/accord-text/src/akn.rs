@@ -136,6 +136,44 @@ pub fn to_xml(document: &Document) -> String {
     to_xml_with_inline(document, &|_, _| None)
 }
 
+/// `xml` written by [`to_xml_with_inline`] with attributes given to its `<ins>` and `<del>` marks, in the
+/// order they stand: the n-th mark gets the n-th item of `attributes` (` refersTo="…"`, with its leading
+/// space), `None` or a missing item leaves it bare. The writer escapes text, so the only `<ins>` and `<del>`
+/// in `xml` are the marks.
+pub fn with_mark_attributes(xml: &str, attributes: impl IntoIterator<Item = Option<String>>) -> String {
+    let mut attributes = attributes.into_iter();
+    let mut out = String::with_capacity(xml.len() + xml.len() / 8);
+    let mut rest = xml;
+    while let Some(position) = find_mark(rest) {
+        let (before, tag_and_after) = rest.split_at(position);
+        out.push_str(before);
+        out.push_str(&tag_and_after[..4]);
+        if let Some(Some(attributes)) = attributes.next() {
+            out.push_str(&attributes);
+        }
+        out.push('>');
+        rest = &tag_and_after[5..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where the next bare `<ins>` or `<del>` starts in `xml`.
+fn find_mark(xml: &str) -> Option<usize> {
+    xml.match_indices('<')
+        .map(|(position, _)| position)
+        .find(|&position| xml[position..].starts_with("<ins>") || xml[position..].starts_with("<del>"))
+}
+
+/// `xml` with `references` (TLC elements, one per line) added at the end of its first `meta/references`.
+pub fn with_references(xml: &str, references: &str) -> String {
+    let mut out = xml.to_owned();
+    if let Some(position) = out.find("</references>") {
+        out.insert_str(position, references);
+    }
+    out
+}
+
 /// The document as Akoma Ntoso 3.0 XML, where `inline(node, block_index)` may give the marked pieces of the
 /// node's `block_index`-th own block (counting as [`Node::own_blocks`] does); `None` writes the block's text.
 ///

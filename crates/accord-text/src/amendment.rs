@@ -735,6 +735,16 @@ impl Provenance {
     }
 }
 
+impl crate::redline::Origins for Provenance {
+    fn of_entry(&self, entry: &Entry) -> Vec<u64> {
+        self.amendments_for(entry)
+    }
+
+    fn of_segments(&self, entry: &Entry) -> Vec<(usize, usize, Vec<u64>)> {
+        self.amendments_for_segments(entry)
+    }
+}
+
 /// Why a set of amendments could not be applied. Nothing is applied then.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApplyError {

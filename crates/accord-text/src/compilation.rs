@@ -587,21 +587,7 @@ pub fn to_akn(document: &Document, compilation: &Compilation) -> String {
 
     // `to_xml_with_inline` writes `<ins>` and `<del>` bare and in the order it asked for the blocks; the
     // compiled document has no others, as the model keeps no inline markup. Each gets its attribution here.
-    let mut out = String::with_capacity(xml.len() + order.iter().map(String::len).sum::<usize>() + 4096);
-    let mut order = order.into_iter();
-    let mut rest = xml.as_str();
-    while let Some(position) = find_tag(rest) {
-        let (before, tag_and_after) = rest.split_at(position);
-        out.push_str(before);
-        let tag = &tag_and_after[..5];
-        out.push_str(&tag[..4]);
-        if let Some(attributes) = order.next() {
-            out.push_str(&attributes);
-        }
-        out.push('>');
-        rest = &tag_and_after[5..];
-    }
-    out.push_str(rest);
+    let out = akn::with_mark_attributes(&xml, order.into_iter().map(Some));
 
     let mut references = String::new();
     for (id, (kind, sponsors)) in &amendment_labels {
@@ -616,10 +602,7 @@ pub fn to_akn(document: &Document, compilation: &Compilation) -> String {
             escape(party)
         ));
     }
-    if let Some(position) = out.find("</references>") {
-        out.insert_str(position, &references);
-    }
-    out
+    akn::with_references(&out, &references)
 }
 
 /// The document with the new `additions`, each list right after the element whose eId keys it, in order.
@@ -676,14 +659,6 @@ fn element_proposeds(element: &CompiledElement) -> impl Iterator<Item = &Propose
         Segment::Proposal(proposed) => vec![proposed],
         Segment::Alternatives(alternatives) => alternatives.options.iter().collect(),
     }))
-}
-
-/// The first `<ins>` or `<del>` in `xml`. One scan for `<`: looking for each tag on its own would scan to
-/// the next `<del>` again after every `<ins>`, quadratic when one kind is rare.
-fn find_tag(xml: &str) -> Option<usize> {
-    xml.match_indices('<')
-        .map(|(position, _)| position)
-        .find(|&position| xml[position..].starts_with("<ins>") || xml[position..].starts_with("<del>"))
 }
 
 /// Pieces cut into the element's blocks at the newlines of its text ([`Node::own_text`] joins blocks with

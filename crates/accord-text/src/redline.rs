@@ -35,6 +35,7 @@ use crate::akn::{self, Inline};
 use crate::eid::EId;
 use crate::model::{Block, Document, Node, Part};
 use similar::{Algorithm, ChangeTag, DiffTag, TextDiff};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 /// What happened to an element's own text (number, heading, subheading and text blocks) between the two
@@ -329,6 +330,29 @@ pub fn redline(old: &Document, new: &Document) -> Redline {
 /// With `color`, inserted text is green and underlined and deleted text red and struck through (ANSI SGR
 /// codes 32;4 and 31;9); without, they are marked `[+inserted+]` and `[-deleted-]`.
 pub fn render_term(redline: &Redline, color: bool) -> String {
+    render_term_with_origins(redline, color, None)
+}
+
+/// Which amendments made the changes of a redline, for the writers that name them
+/// ([`render_term_with_origins`], [`to_akn_with_origins`], and the Word redline of accord-docx).
+/// [`crate::amendment::Provenance`] is one: a revision made from picked amendments knows where each change
+/// came from.
+pub trait Origins {
+    /// The amendments that changed, added or deleted the entry's element, sorted; empty for none.
+    fn of_entry(&self, entry: &Entry) -> Vec<u64>;
+    /// For each word-level change (`Ins` or `Del` segment) of the entry's blocks, the amendments whose new
+    /// words meet it: `(index in entry.blocks, index in the block's segments, ids)`.
+    fn of_segments(&self, entry: &Entry) -> Vec<(usize, usize, Vec<u64>)>;
+}
+
+/// `A/21, A/23`: amendment numbers as the compilation and the pages write them.
+pub fn amendment_labels(ids: &[u64]) -> String {
+    ids.iter().map(|id| format!("A/{id}")).collect::<Vec<_>>().join(", ")
+}
+
+/// [`render_term`], where each changed element's header also names the amendments it came from
+/// (`from A/21, A/23`) when `origins` knows them.
+pub fn render_term_with_origins(redline: &Redline, color: bool, origins: Option<&dyn Origins>) -> String {
     let mut out = String::new();
     if redline.is_unchanged() {
         out.push_str("no changes\n");
@@ -355,6 +379,10 @@ pub fn render_term(redline: &Redline, color: bool) -> String {
                 moved.push_str(&format!(", numbered {num}"));
             }
             what.push(moved);
+        }
+        let from = origins.map(|origins| origins.of_entry(entry)).unwrap_or_default();
+        if !from.is_empty() {
+            what.push(format!("from {}", amendment_labels(&from)));
         }
         let name = entry.eid.as_ref().map_or(entry.element.as_str(), EId::as_str);
         let num = entry.display_num();
@@ -407,6 +435,22 @@ fn render_segments(segments: &[Inline], color: bool) -> String {
 ///
 /// `redline` must be `redline(old, new)`; a block whose entry does not match is written without marks.
 pub fn to_akn(old: &Document, new: &Document, redline: &Redline) -> String {
+    write_akn(old, new, redline, None)
+}
+
+/// [`to_akn`], where each `ins` and `del` names the amendments it came from, as `origins` tells them:
+/// `refersTo="#amendment-21 #amendment-23"` and `class="amendment"`, the amendments of its word-level change,
+/// or else of its element. `meta/references` declares each amendment as a `TLCConcept` (`showAs="A/21"`).
+pub fn to_akn_with_origins(
+    old: &Document,
+    new: &Document,
+    redline: &Redline,
+    origins: &dyn Origins,
+) -> String {
+    write_akn(old, new, redline, Some(origins))
+}
+
+fn write_akn(old: &Document, new: &Document, redline: &Redline, origins: Option<&dyn Origins>) -> String {
     let merged = merge(old, new);
     let parts: Vec<Node> = merged.trees.iter().map(|tree| tree.build()).collect();
     let mut by_role: HashMap<&str, Node> = HashMap::new();
@@ -438,12 +482,52 @@ pub fn to_akn(old: &Document, new: &Document, redline: &Redline) -> String {
             }
         });
     }
-    akn::to_xml_with_inline(&document, &|node, block_idx| {
+    // The amendments of each `ins` and `del`, in the order the writer asks for the blocks.
+    let marks: RefCell<Vec<Vec<u64>>> = RefCell::new(Vec::new());
+    let xml = akn::to_xml_with_inline(&document, &|node, block_idx| {
         let entry = entry_of.get(&(node as *const Node))?;
         let block = entry.blocks.get(block_idx)?;
         let changed = block.segments.iter().any(|segment| !matches!(segment, Inline::Text(_)));
+        if let (true, Some(origins)) = (changed, origins) {
+            let by_segment = origins.of_segments(entry);
+            let of_entry = origins.of_entry(entry);
+            let mut marks = marks.borrow_mut();
+            for (segment_idx, segment) in block.segments.iter().enumerate() {
+                if matches!(segment, Inline::Text(_)) {
+                    continue;
+                }
+                let ids = by_segment
+                    .iter()
+                    .find(|(block, segment, ids)| {
+                        *block == block_idx && *segment == segment_idx && !ids.is_empty()
+                    })
+                    .map_or_else(|| of_entry.clone(), |(_, _, ids)| ids.clone());
+                marks.push(ids);
+            }
+        }
         changed.then(|| block.segments.clone())
-    })
+    });
+    if origins.is_none() {
+        return xml;
+    }
+    let marks = marks.into_inner();
+    let mut ids: Vec<u64> = marks.iter().flatten().copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let attributes = marks.into_iter().map(|ids| {
+        let refers: Vec<String> = ids.iter().map(|id| format!("#amendment-{id}")).collect();
+        (!ids.is_empty()).then(|| format!(" refersTo=\"{}\" class=\"amendment\"", refers.join(" ")))
+    });
+    let concepts: String = ids
+        .iter()
+        .map(|id| {
+            format!(
+                "<TLCConcept eId=\"amendment-{id}\" href=\"/akn/ontology/concepts/accord/amendment-{id}\" \
+                 showAs=\"A/{id}\"/>\n"
+            )
+        })
+        .collect();
+    akn::with_references(&akn::with_mark_attributes(&xml, attributes), &concepts)
 }
 
 /// Where a node sits in one revision.

@@ -168,7 +168,7 @@ pub async fn compile(
 }
 
 /// A refusal of the server's shared code as an exit code: 4 not found, 3 a wrong value, 5 a conflict.
-fn server_failure(error: accord_server::Error) -> Failure {
+pub(crate) fn server_failure(error: accord_server::Error) -> Failure {
     let code = match &error {
         accord_server::Error::NotFound(_) => 4,
         accord_server::Error::Unprocessable { .. } => 3,

@@ -1,5 +1,6 @@
 //! The subcommands: their arguments (clap) and what each calls.
 
+use crate::amendments::server_failure;
 use accord_store::{
     Draft, ImportError, NewProcess, NewRevision, Party, PartyError, PartyKind, Process, RevisionRef, Store,
     StoreError, Track,
@@ -118,6 +119,11 @@ enum Command {
     Amendments {
         #[command(subcommand)]
         command: crate::amendments::AmendmentsCommand,
+    },
+    /// A track's rounds: list them, open the next, and the least number of co-sponsors to table an amendment.
+    Rounds {
+        #[command(subcommand)]
+        command: crate::rounds::RoundsCommand,
     },
     /// Write a round's compilation text: the revision with every tabled amendment in brackets at its place,
     /// attributed to its parties. HTML and Akoma Ntoso go to standard output unless --output is given.
@@ -377,9 +383,10 @@ pub async fn run(args: Args) -> Result<(), Failure> {
                 .into());
             }
             let store = open().await?;
-            let old = store.revision(&from).await?;
-            let new = store.revision(&to).await?;
-            let redline = redline::redline(&old.document, &new.document);
+            // The same comparison as the pages: with the amendments each change came from, when the newer
+            // revision was made from picks on the older.
+            let compared =
+                accord_server::export::compare(&store, &from, &to).await.map_err(server_failure)?;
             let bytes = match format {
                 RedlineFormat::Term => {
                     let color = match color {
@@ -387,22 +394,12 @@ pub async fn run(args: Args) -> Result<(), Failure> {
                         Color::Never => false,
                         Color::Auto => output.is_none() && std::io::stdout().is_terminal(),
                     };
-                    redline::render_term(&redline, color).into_bytes()
+                    let origins = compared.provenance.as_ref().map(|p| p as &dyn redline::Origins);
+                    redline::render_term_with_origins(&compared.redline, color, origins).into_bytes()
                 }
-                RedlineFormat::Html => {
-                    accord_server::render::redline_html(&old.document, &new.document, &redline)?.into_bytes()
-                }
-                RedlineFormat::Akn => redline::to_akn(&old.document, &new.document, &redline).into_bytes(),
-                RedlineFormat::Docx => {
-                    let date = time::OffsetDateTime::new_utc(new.summary.date, time::Time::MIDNIGHT);
-                    accord_docx::redline_docx(
-                        &old.document,
-                        &new.document,
-                        &redline,
-                        &new.summary.author,
-                        date,
-                    )?
-                }
+                RedlineFormat::Html => file_of(&compared, accord_server::export::Format::Html)?,
+                RedlineFormat::Akn => file_of(&compared, accord_server::export::Format::Akn)?,
+                RedlineFormat::Docx => file_of(&compared, accord_server::export::Format::Docx)?,
             };
             write_output(output.as_deref(), &bytes, matches!(format, RedlineFormat::Docx))?;
         }
@@ -417,6 +414,10 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         Command::Amendments { command } => {
             let store = open().await?;
             crate::amendments::run(&store, command).await?;
+        }
+        Command::Rounds { command } => {
+            let store = open().await?;
+            crate::rounds::run(&store, command).await?;
         }
         Command::Compile { revision, round, format, output, party, objective, kinds } => {
             let store = open().await?;
@@ -632,8 +633,11 @@ fn write_output(output: Option<&Path>, bytes: &[u8], binary: bool) -> Result<(),
                 return Err(InputError(2, "a Word file is binary: give --output FILE".to_owned()).into());
             }
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(bytes).context("writing to standard output")?;
-            stdout.flush().context("writing to standard output")?;
+            // A reader that stops early (`accord compile … | head`) is no failure: what it read was right.
+            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+                result => result.context("writing to standard output")?,
+            }
         }
     }
     Ok(())
@@ -686,4 +690,14 @@ fn party_line(party: &Party) -> String {
     let code = party.iso3166_alpha3.as_deref().or(party.country_code.as_deref()).unwrap_or("");
     let population = party.population.map(|population| population.to_string()).unwrap_or_default();
     format!("{}\t{}\t{}\t{code}\t{population}", party.party_id, party.kind, party.name).trim_end().to_owned()
+}
+
+/// A redline file made as the pages make it, naming the amendments each change came from when it can.
+fn file_of(
+    compared: &accord_server::export::Compared,
+    format: accord_server::export::Format,
+) -> Result<Vec<u8>, Failure> {
+    let author = &compared.new.summary.author;
+    let file = accord_server::export::redline_file(compared, format, author).map_err(server_failure)?;
+    Ok(file.bytes().to_vec())
 }

@@ -197,3 +197,92 @@ fn compile_keeps_exactly_the_amendments_of_the_kinds_party_and_objective_asked_f
         "{stderr}"
     );
 }
+
+#[test]
+fn rounds_are_listed_opened_and_the_least_number_of_co_sponsors_set_bad_fields_exit_2() {
+    let dir = with_demo();
+    let rounds = |dir: &Path| -> Vec<String> {
+        let (code, stdout, stderr) = accord(dir, &["rounds", "list", "migration"]);
+        assert_eq!(code, 0, "{stderr}");
+        String::from_utf8(stdout).unwrap().lines().map(str::to_owned).collect()
+    };
+    let before = rounds(dir.path());
+    assert_eq!(before[0], "track migration: an amendment needs at least 0 co-sponsor(s) to be tabled");
+    // The demonstration's rounds, numbered 1, 2 … in order after the header line.
+    let numbers: Vec<String> =
+        before[1..].iter().map(|line| line.split('\t').next().unwrap().to_owned()).collect();
+    let expected: Vec<String> = (1..=numbers.len()).map(|n| n.to_string()).collect();
+    assert_eq!(numbers, expected);
+
+    let (code, _, stderr) = accord(
+        dir.path(),
+        &[
+            "rounds",
+            "open",
+            "migration",
+            "--title",
+            "Late",
+            "--opens-on",
+            "2027-02-01",
+            "--deadline",
+            "2027-01-15T17:00:00Z",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("round `deadline`: 2027-01-15T17:00:00Z is before the opening day 2027-02-01"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = accord(
+        dir.path(),
+        &[
+            "rounds",
+            "open",
+            "migration",
+            "--title",
+            "Round 5",
+            "--opens-on",
+            "2027-01-01",
+            "--deadline",
+            "2027-01-15T12:00:00-05:00",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let next = numbers.len() + 1;
+    assert_eq!(
+        String::from_utf8(stdout).unwrap(),
+        format!("round {next} of track migration opened: Round 5, 2027-01-01 to 2027-01-15T17:00:00Z\n")
+    );
+    assert_eq!(
+        rounds(dir.path()).last().unwrap(),
+        &format!("{next}\tRound 5\t2027-01-01\t2027-01-15T17:00:00Z")
+    );
+
+    let (code, _, stderr) = accord(dir.path(), &["rounds", "min-co-sponsors", "migration", "--", "-1"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, stderr) = accord(dir.path(), &["rounds", "min-co-sponsors", "migration", "2"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (_, stdout, _) = accord(dir.path(), &["rounds", "min-co-sponsors", "migration"]);
+    assert_eq!(String::from_utf8(stdout).unwrap(), "2\n");
+    let (code, _, stderr) = accord(dir.path(), &["rounds", "list", "no-such-track"]);
+    assert_eq!(code, 4, "{stderr}");
+}
+
+#[test]
+fn the_redline_of_rev_1_names_its_amendments_in_the_terminal() {
+    let dir = with_demo();
+    // The amendments merged into Rev.1, as `accord amendments list` shows their status.
+    let mut merged: Vec<u64> = listed(dir.path(), &["--revision", "gcm/0"])
+        .iter()
+        .filter(|line| line.contains("\tmerged"))
+        .map(|line| line.split('\t').next().unwrap().trim_start_matches("A/").parse().unwrap())
+        .collect();
+    merged.sort_unstable();
+    assert!(!merged.is_empty());
+    let (code, stdout, stderr) = accord(dir.path(), &["redline", "gcm/0", "gcm/1", "--color", "never"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = String::from_utf8(stdout).unwrap();
+    let mut named = amendment_numbers(&text);
+    named.dedup();
+    assert_eq!(named, merged, "{text}");
+}

@@ -46,18 +46,11 @@ pub async fn redline(
     if format != Format::Json {
         return Ok(export::redline_file(&compared, format, &compared.new.summary.author)?.into_response());
     }
-    let provenance = crate::pages::redline::provenance_of(
-        &state,
-        &compared.new.summary.draft_id,
-        compared.old.summary.number,
-        compared.new.summary.number,
-    )
-    .await?;
     Ok(Json(super::amendments::redline_json(
         &compared.old.summary,
         RevisionView::from(&compared.new.summary),
         &compared.redline,
-        provenance.as_ref(),
+        compared.provenance.as_ref(),
     ))
     .into_response())
 }

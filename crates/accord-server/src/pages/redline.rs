@@ -55,7 +55,6 @@ pub async fn page(
     )
     .await?;
     let full = choice.view.as_deref() == Some("full");
-    let provenance = provenance_of(&state, &draft_id, from, to).await?;
     html(&RedlinePage {
         process,
         export_base: format!("/drafts/{}/redline/export", draft.draft_id),
@@ -67,8 +66,8 @@ pub async fn page(
         to,
         full,
         counts: compared.redline.counts(),
-        rows: redline_rows_with_provenance(&compared.redline, full, provenance.as_ref()),
-        from_picks: provenance.is_some(),
+        rows: redline_rows_with_provenance(&compared.redline, full, compared.provenance.as_ref()),
+        from_picks: compared.provenance.is_some(),
     })
 }
 
@@ -90,24 +89,6 @@ pub async fn export(
     )
     .await?;
     Ok(export::redline_file(&compared, format, &compared.new.summary.author)?)
-}
-
-/// Which amendment made each change, when revision `to` was made from the picks of a round on revision `from`
-/// (`to` = `from` + 1); `None` for any other pair.
-///
-/// # Errors
-/// When the store fails.
-pub(crate) async fn provenance_of(
-    state: &AppState,
-    draft_id: &str,
-    from: i64,
-    to: i64,
-) -> Result<Option<accord_text::amendment::Provenance>, Error> {
-    if to != from + 1 {
-        return Ok(None);
-    }
-    let provenance = state.store.revision_provenance(draft_id, to).await?;
-    Ok((!provenance.origins().is_empty()).then_some(provenance))
 }
 
 /// The chosen numbers, defaulting to the last two revisions.
