@@ -194,17 +194,28 @@ pub(crate) fn cold_start(
     let pca = pca(conversation, settings.get().pca_iters, None, pair_sums);
     let positions = project_participants(conversation, &pca);
     let in_conv = in_conv(conversation, settings);
-    let in_conv_positions: Vec<[f64; 2]> = in_conv
+    let rows: Vec<usize> = in_conv
         .iter()
-        .map(|&p| positions[conversation.participant_index(p).expect("in_conv holds participants")])
+        .map(|&p| conversation.participant_index(p).expect("in_conv holds participants"))
         .collect();
+    let in_conv_positions: Vec<[f64; 2]> = rows.iter().map(|&row| positions[row]).collect();
     let (base, bounds) =
         base_clusters(&in_conv, &in_conv_positions, settings.get().base_k, settings.get().base_iters, None);
     let settings = settings.get();
     let (groups, silhouettes, smoother) =
         group_clusters(&base, settings.max_group_k, settings.group_iters, previous, settings.group_k_buffer);
-    let mut analysis =
-        downstream(conversation, pca, positions, in_conv, base, groups, silhouettes, None, None);
+    let mut analysis = downstream(
+        conversation,
+        pca,
+        positions,
+        in_conv,
+        base,
+        groups,
+        silhouettes,
+        None,
+        None,
+        ClusteredRows::Given(&rows),
+    );
     analysis.group_k_smoother = smoother;
     (analysis, bounds)
 }
@@ -241,7 +252,18 @@ pub fn analyze_with_groups(
     base.sort_by_key(|b| b.id);
     let mut groups = given.group_clusters.clone();
     groups.sort_by_key(|g| g.id);
-    Ok(downstream(conversation, pca, positions, in_conv, base, groups, Vec::new(), None, None))
+    Ok(downstream(
+        conversation,
+        pca,
+        positions,
+        in_conv,
+        base,
+        groups,
+        Vec::new(),
+        None,
+        None,
+        ClusteredRows::FromMembers,
+    ))
 }
 
 /// One base cluster's `[seen, agree, disagree]` counts per statement column.
@@ -290,13 +312,23 @@ pub(crate) struct KeptParticipantMaps {
     pub(crate) projections: BTreeMap<ParticipantId, [f64; 2]>,
 }
 
+/// Which of the conversation's rows are clustered (members of the base clusters), for
+/// [`downstream`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ClusteredRows<'a> {
+    /// The caller has them: the rows of `in_conv`, which the base clusters partition.
+    Given(&'a [usize]),
+    /// Looked up from the base clusters' members.
+    FromMembers,
+}
+
 /// Statements filled together when building votes-base.
 const VOTES_BASE_BLOCK: usize = 16;
 
 /// Everything after the clustering. `cluster_counts`, when the caller keeps them up to date (the
 /// [`crate::Engine`]), are [`base_cluster_counts`] of `base`; otherwise they are computed. `kept`,
 /// when given with one key per participant, becomes the participant maps, with the positions
-/// written in; otherwise they are built.
+/// written in; otherwise they are built. `clustered` says which rows are in the base clusters.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn downstream(
     conversation: &Conversation,
@@ -308,6 +340,7 @@ pub(crate) fn downstream(
     group_k_silhouettes: Vec<(usize, f64)>,
     cluster_counts: Option<&[ClusterCounts]>,
     kept: Option<KeptParticipantMaps>,
+    clustered: ClusteredRows<'_>,
 ) -> Analysis {
     let tids = conversation.statements().to_vec();
     let n_statements = tids.len();
@@ -329,12 +362,20 @@ pub(crate) fn downstream(
             total.disagree += u64::from(disagree);
         }
     };
-    let mut clustered = vec![false; conversation.participants().len()];
-    for &participant in base.iter().flat_map(|cluster| &cluster.members) {
-        if let Some(row) = conversation.participant_index(participant) {
-            clustered[row] = true;
+    let clustered = {
+        let mut is_clustered = vec![false; conversation.participants().len()];
+        match clustered {
+            ClusteredRows::Given(rows) => rows.iter().for_each(|&row| is_clustered[row] = true),
+            ClusteredRows::FromMembers => {
+                for &participant in base.iter().flat_map(|cluster| &cluster.members) {
+                    if let Some(row) = conversation.participant_index(participant) {
+                        is_clustered[row] = true;
+                    }
+                }
+            }
         }
-    }
+        is_clustered
+    };
     // All participants' counts: the clusters' plus those of the participants not clustered.
     let mut all_counts = vec![VoteCounts::default(); n_statements];
     for counts in cluster_counts {

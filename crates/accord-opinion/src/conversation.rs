@@ -420,11 +420,10 @@ impl Conversation {
         if participant < first || participant > last {
             return None;
         }
-        // 0 ≤ offset ≤ span; in floating point (a guess need not be exact, and a 128-bit division
-        // costs more than the rest of the look-up), clamped to a row.
-        let span = (i128::from(last) - i128::from(first)) as f64;
-        let offset = (i128::from(participant) - i128::from(first)) as f64;
-        let guess = if span == 0.0 { 0 } else { (offset / span * (ids.len() - 1) as f64) as usize };
+        // In floating point (a guess need not be exact, and a 128-bit division costs more than
+        // the rest of the look-up), clamped to a row.
+        let (span, offset) = (last as f64 - first as f64, participant as f64 - first as f64);
+        let guess = if span > 0.0 { (offset / span * (ids.len() - 1) as f64) as usize } else { 0 };
         let guess = guess.min(ids.len() - 1);
         let found = ids[guess];
         let gap = (i128::from(participant) - i128::from(found)).unsigned_abs();

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use crate::analysis::{
-    add_votes, base_cluster_counts, cold_start, downstream, in_conv, Analysis, ClusterCounts,
+    add_votes, base_cluster_counts, cold_start, downstream, in_conv, Analysis, ClusterCounts, ClusteredRows,
     KeptParticipantMaps,
 };
 use crate::clusters::{base_clusters, group_clusters, BaseCluster, KmeansBounds};
@@ -63,6 +63,9 @@ pub struct Engine {
     /// The bounds of the last analysis's base-cluster k-means run, over its `in_conv`, for the
     /// next run to start from.
     bounds: Option<KmeansBounds>,
+    /// The conversation's row of each member of the last analysis's `in_conv`, as the rows were
+    /// then.
+    in_conv_rows: Vec<usize>,
 }
 
 impl Engine {
@@ -72,6 +75,7 @@ impl Engine {
         let mut pair_sums = Self::pair_sums_of(&conversation);
         let (analysis, bounds) = cold_start(&conversation, &settings, None, pair_sums.as_mut());
         let cluster_counts = Some(counts_by_id(&conversation, &analysis.base_clusters));
+        let in_conv_rows = rows_of(&conversation, &analysis.in_conv);
         Engine {
             conversation,
             settings,
@@ -83,6 +87,7 @@ impl Engine {
             touched: FxHashMap::default(),
             new_statement: false,
             bounds: Some(bounds),
+            in_conv_rows,
         }
     }
 
@@ -164,10 +169,8 @@ impl Engine {
         let pca = pca(conversation, settings.pca_iters, Some(&last.pca.comps), self.pair_sums.as_mut());
         let positions = project_participants(conversation, &pca);
         let (in_conv, last_of) = self.grown_in_conv();
-        let in_conv_positions: Vec<[f64; 2]> = in_conv
-            .iter()
-            .map(|&p| positions[conversation.participant_index(p).expect("in_conv holds participants")])
-            .collect();
+        let rows = self.grown_in_conv_rows(&in_conv, &last_of);
+        let in_conv_positions: Vec<[f64; 2]> = rows.iter().map(|&row| positions[row]).collect();
         let last_bounds = self.bounds.take();
         // The base-cluster id of each member of the last in_conv.
         let last_ids: Option<Vec<usize>> = last_bounds
@@ -197,11 +200,47 @@ impl Engine {
         let n_statements = conversation.statements().len();
         let counts: Vec<ClusterCounts> =
             base.iter().map(|b| by_id.remove(&b.id).unwrap_or_else(|| vec![[0; 3]; n_statements])).collect();
-        let mut analysis =
-            downstream(conversation, pca, positions, in_conv, base, groups, silhouettes, Some(&counts), kept);
+        let clustered = ClusteredRows::Given(&rows);
+        let mut analysis = downstream(
+            conversation,
+            pca,
+            positions,
+            in_conv,
+            base,
+            groups,
+            silhouettes,
+            Some(&counts),
+            kept,
+            clustered,
+        );
         analysis.group_k_smoother = smoother;
+        self.in_conv_rows = rows;
         let by_id = analysis.base_clusters.iter().map(|b| b.id).zip(counts).collect();
         (analysis, by_id)
+    }
+
+    /// The conversation's row of each member of the new `in_conv` (with `last_of` from
+    /// [`Engine::grown_in_conv`]). The last members' rows are the rows they had, shifted by the
+    /// number of participants new since who sort before them (all in `touched`, with no earlier
+    /// votes); only newcomers to `in_conv` are looked up. After a new statement (which empties
+    /// `touched`) every member is looked up.
+    fn grown_in_conv_rows(&self, in_conv: &[ParticipantId], last_of: &[Option<usize>]) -> Vec<usize> {
+        let conversation = &self.conversation;
+        let mut new_participants: Vec<ParticipantId> =
+            self.touched.iter().filter(|(_, (columns, _))| columns.is_empty()).map(|(&p, _)| p).collect();
+        new_participants.sort_unstable();
+        let n_new = conversation.participants().len() - self.analysis.n_participants;
+        if self.new_statement || new_participants.len() != n_new {
+            return rows_of(conversation, in_conv);
+        }
+        in_conv
+            .iter()
+            .zip(last_of)
+            .map(|(&p, &last)| match last {
+                Some(j) => self.in_conv_rows[j] + new_participants.partition_point(|&q| q < p),
+                None => conversation.participant_index(p).expect("in_conv holds participants"),
+            })
+            .collect()
     }
 
     /// The last analysis's participant maps, taken from it and brought up to date in keys and
@@ -327,6 +366,14 @@ impl Engine {
     }
 }
 
+/// The conversation's row of each of `participants`.
+fn rows_of(conversation: &Conversation, participants: &[ParticipantId]) -> Vec<usize> {
+    participants
+        .iter()
+        .map(|&p| conversation.participant_index(p).expect("in_conv holds participants"))
+        .collect()
+}
+
 /// Each base cluster's counts ([`base_cluster_counts`]) by its id.
 fn counts_by_id(conversation: &Conversation, base: &[BaseCluster]) -> BTreeMap<usize, ClusterCounts> {
     base.iter().map(|b| b.id).zip(base_cluster_counts(conversation, base)).collect()
@@ -395,6 +442,7 @@ mod tests {
                 conversation.participants().iter().copied().zip(conversation.vote_counts()).collect();
             assert_eq!(live.user_vote_counts, counts, "user vote counts after round {round}");
             assert!(live.projections.keys().eq(conversation.participants()), "projected after round {round}");
+            assert_eq!(engine.in_conv_rows, rows_of(conversation, &live.in_conv), "rows after round {round}");
             // The counts the engine moved are those counted afresh for its clustering.
             let given = crate::GivenClustering {
                 base_clusters: live.base_clusters.clone(),
