@@ -6,24 +6,14 @@
 // action (A/RES/73/195, objective 4 (a): "Improve civil registry systems, ..."); Brazil's delegate does the same
 // for other words of the same action from the compilation page's link. The round's compilation page then shows
 // both in brackets at their place, each attributed to its party, and its party filter keeps Atlanta's alone.
-// Words that are not in the action show the form again with the refusal and store nothing. It starts the real
-// `accord` binary (built by `cargo build -p accord`, found under CARGO_TARGET_DIR when it is set) on a fresh
-// SQLite database loaded by `accord demo`.
+// Words that are not in the action show the form again with the refusal and store nothing. The secretariat
+// opens the next round and sets the least number of co-sponsors through the track page's forms. Set-up
+// (the real `accord` binary on a fresh SQLite database loaded by `accord demo`) is in support.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { delegateOf, signIn, startWorkspace } from './support.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const binary = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'accord');
-const port = 22000 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
 const secretariat = 'secretariat@example.org';
-const password = 'correct horse battery staple';
 const eid = 'sec_3__obj_4__para_1__point_a';
 const revisionPage = '/drafts/gcm/revisions/1';
 const compilationPage = `${revisionPage}/compilation?round=4`;
@@ -32,63 +22,11 @@ const atlantaWords = 'Improve civil registry systems';
 const atlantaText = 'Improve civil registry systems, including those that cities keep';
 const brazilWords = 'information and communication technology solutions';
 const brazilText = 'digital solutions';
-let server;
-let browser;
-let workDir;
-let database;
+let workspace;
+let base;
 // A signed-in page (JavaScript off) for each delegate.
 let atlanta;
 let brazil;
-
-async function waitForServer() {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      const response = await fetch(`${base}/`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`accord did not answer on ${base}`);
-}
-
-async function signIn(page, email) {
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/account`);
-}
-
-// The invitation link of the last e-mail the outbox holds for `email`.
-function invitationLink(email) {
-  const outbox = spawnSync(binary, ['--database', database, 'outbox'], { encoding: 'utf8' });
-  assert.equal(outbox.status, 0, outbox.stderr);
-  const messages = outbox.stdout.split(/^--- #/m).filter((message) => message.includes(` to ${email} at `));
-  const link = messages.at(-1)?.match(/https?:\/\/\S+\/invitations\/[0-9a-f]+/);
-  assert.ok(link, `an invitation link for ${email} in the outbox: ${outbox.stdout}`);
-  return link[0];
-}
-
-// A delegate of `partyId` invited by the secretariat's page, who accepts and signs in: their page.
-async function delegateOf(secretariatPage, partyId, name) {
-  const email = `delegate.${partyId}@example.org`;
-  await secretariatPage.goto(`${base}/processes/global-compacts-2018/parties/${partyId}`);
-  await secretariatPage.getByLabel('E-mail address').fill(email);
-  await secretariatPage.getByLabel('Role').selectOption('delegate');
-  await secretariatPage.getByRole('button', { name: 'Send the invitation' }).click();
-  assert.match(await secretariatPage.getByRole('status').innerText(), /The invitation was sent/);
-
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  await page.goto(invitationLink(email));
-  await page.getByLabel(/Your name/).fill(name);
-  await page.getByLabel(/A password/).fill(password);
-  await page.getByRole('button', { name: 'Accept the invitation' }).click();
-  await signIn(page, email);
-  return page;
-}
 
 // The text of an element as a screen reader has it (hidden labels included), spaces squeezed.
 async function words(locator) {
@@ -104,36 +42,22 @@ async function shownCounts(page) {
 }
 
 before(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'accord-browser-amendments-'));
-  database = `sqlite:${join(workDir, 'accord.db')}`;
-  const demo = spawnSync(binary, ['--database', database, 'demo'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  assert.equal(demo.status, 0, 'accord demo loads');
-  const add = spawnSync(
-    binary,
-    ['--database', database, 'users', 'add', secretariat, '--name', 'Secretariat', '--password-stdin', '--secretariat', 'global-compacts-2018'],
-    { input: `${password}\n` },
-  );
-  assert.equal(add.status, 0, String(add.stderr));
-  server = spawn(binary, ['--database', database, 'serve', '--bind', `127.0.0.1:${port}`, '--public-url', base], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+  workspace = await startWorkspace({
+    name: 'amendments',
+    demo: true,
+    users: [{ email: secretariat, name: 'Secretariat', secretariat: true }],
   });
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  const secretariatContext = await browser.newContext({ javaScriptEnabled: false });
+  base = workspace.base;
+  const secretariatContext = await workspace.browser.newContext({ javaScriptEnabled: false });
   const secretariatPage = await secretariatContext.newPage();
-  await signIn(secretariatPage, secretariat);
-  atlanta = await delegateOf(secretariatPage, 'atlanta-us', 'Delegate of Atlanta');
-  brazil = await delegateOf(secretariatPage, 'brazil', 'Delegate of Brazil');
+  await signIn(secretariatPage, base, secretariat);
+  atlanta = await delegateOf(workspace, secretariatPage, 'atlanta-us', 'Delegate of Atlanta');
+  brazil = await delegateOf(workspace, secretariatPage, 'brazil', 'Delegate of Brazil');
   await secretariatContext.close();
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill();
-  rmSync(workDir, { recursive: true, force: true });
+  await workspace?.stop();
 });
 
 test('words that are not in the paragraph show the form again with the refusal, and nothing is stored', async () => {
@@ -182,7 +106,7 @@ test('a delegate tables an amendment from the revision page; the compilation sho
   assert.notEqual(brazilId, atlantaId);
 
   // Anyone reads the compilation text: both proposals in brackets at their place, each with its party.
-  const reader = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  const reader = await (await workspace.browser.newContext({ javaScriptEnabled: false })).newPage();
   await reader.goto(`${base}${compilationPage}`);
   assert.match(await reader.getByRole('note').innerText(), /Demonstration/);
   assert.deepEqual(await shownCounts(reader), [2, 2]);
@@ -218,4 +142,34 @@ test('a delegate tables an amendment from the revision page; the compilation sho
   assert.match(action, new RegExp(`investing in ${brazilWords}, while`));
   assert.doesNotMatch(action, /digital/);
   assert.equal(await reader.locator('.compilation .proposal').count(), 1, 'one proposal shown');
+});
+
+test("the secretariat opens the next round and sets the least number of co-sponsors on the track's page", async () => {
+  const context = await workspace.browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, base, secretariat);
+  await page.goto(`${base}/tracks/migration`);
+  const table = page.getByRole('table', { name: /^Rounds of / }).locator('tbody tr');
+  const rows = await table.count();
+  await page.getByLabel('Title').fill('Round 5: a browser test');
+  await page.getByLabel('Opens on').fill('2027-01-04');
+  await page.getByLabel('Deadline (UTC)').fill('2027-01-29T17:00');
+  await page.getByRole('button', { name: 'Open the round' }).click();
+  await page.waitForURL(`${base}/tracks/migration#rounds`);
+  assert.equal(await table.count(), rows + 1);
+  assert.equal(
+    (await table.last().innerText()).replace(/\s+/g, ' ').trim(),
+    `${rows + 1} Round 5: a browser test 2027-01-04 2027-01-29T17:00:00Z`,
+  );
+
+  await page.getByLabel('Least number of co-sponsors to table an amendment').fill('2');
+  await page.getByRole('button', { name: 'Set' }).click();
+  await page.waitForURL(`${base}/tracks/migration#rounds`);
+  assert.match(await page.locator('main').innerText(), /An amendment needs at least 2 co-sponsors to be tabled in this track\./);
+  // The page without the secretariat's forms for a delegate.
+  await atlanta.goto(`${base}/tracks/migration`);
+  assert.equal(await atlanta.getByRole('button', { name: 'Open the round' }).count(), 0);
+  await page.getByLabel('Least number of co-sponsors to table an amendment').fill('0');
+  await page.getByRole('button', { name: 'Set' }).click();
+  await context.close();
 });

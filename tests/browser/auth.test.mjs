@@ -5,57 +5,20 @@
 // `accord users add`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { password, startWorkspace } from './support.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const binary = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'accord');
-const port = 19000 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
 const email = 'person@example.org';
-const password = 'a password long enough';
-let server;
+let workspace;
+let base;
 let browser;
-let workDir;
-
-async function waitForServer() {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      const response = await fetch(`${base}/`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`accord did not answer on ${base}`);
-}
 
 before(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'accord-browser-auth-'));
-  const database = `sqlite:${join(workDir, 'accord.db')}`;
-  const add = spawnSync(binary, ['--database', database, 'users', 'add', email, '--name', 'A Person', '--password-stdin'], {
-    input: `${password}\n`,
-  });
-  assert.equal(add.status, 0, String(add.stderr));
-  server = spawn(binary, ['--database', database, 'serve', '--bind', `127.0.0.1:${port}`], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  workspace = await startWorkspace({ name: 'auth', users: [{ email, name: 'A Person' }] });
+  ({ base, browser } = workspace);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill();
-  rmSync(workDir, { recursive: true, force: true });
+  await workspace?.stop();
 });
 
 test('a person signs in, makes an API token, signs out, and the account is closed to them', async () => {

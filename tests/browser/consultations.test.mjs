@@ -5,53 +5,19 @@
 // database loaded by `accord demo`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const binary = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'accord');
-const port = 20000 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
-let server;
+import { join } from 'node:path';
+import { startWorkspace } from './support.mjs';
+let workspace;
+let base;
 let browser;
-let workDir;
-
-async function waitForServer() {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      const response = await fetch(`${base}/`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`accord did not answer on ${base}`);
-}
 
 before(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'accord-browser-consultation-'));
-  const database = `sqlite:${join(workDir, 'accord.db')}`;
-  const demo = spawnSync(binary, ['--database', database, 'demo'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  assert.equal(demo.status, 0, 'accord demo loads');
-  server = spawn(binary, ['--database', database, 'serve', '--bind', `127.0.0.1:${port}`], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  workspace = await startWorkspace({ name: 'consultation', demo: true });
+  ({ base, browser } = workspace);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill();
-  rmSync(workDir, { recursive: true, force: true });
+  await workspace?.stop();
 });
 
 test('a resident votes through the page without JavaScript and counts once', async () => {
@@ -95,6 +61,6 @@ test('the results show the opinion map as SVG and the same groups in a table', a
   const table = page.getByRole('table', { name: 'Opinion groups' });
   assert.match(await table.innerText(), /Group A/);
   assert.match(await table.innerText(), /Group B/);
-  await page.screenshot({ path: join(workDir, 'results.png'), fullPage: true });
+  await page.screenshot({ path: join(workspace.dir, 'results.png'), fullPage: true });
   await context.close();
 });

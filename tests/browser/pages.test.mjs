@@ -3,50 +3,19 @@
 // form. It starts the real `accord` binary (built by `cargo build -p accord`) on a fresh SQLite database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const binary = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'accord');
-const port = 18000 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
-let server;
+import { join } from 'node:path';
+import { startWorkspace } from './support.mjs';
+let workspace;
+let base;
 let browser;
-let workDir;
-
-async function waitForServer() {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      const response = await fetch(`${base}/`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`accord did not answer on ${base}`);
-}
 
 before(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'accord-browser-'));
-  server = spawn(binary, ['--database', `sqlite:${join(workDir, 'accord.db')}`, 'serve', '--bind', `127.0.0.1:${port}`], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  workspace = await startWorkspace({ name: 'pages' });
+  ({ base, browser } = workspace);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill();
-  rmSync(workDir, { recursive: true, force: true });
+  await workspace?.stop();
 });
 
 test('an empty workspace offers the demonstration, and loading it shows the process', async () => {
@@ -99,6 +68,6 @@ test('a person picks two revisions in the form and sees the redline marked witho
   assert.match(await inserted.textContent(), /\[inserted: /);
   assert.match(await page.locator('[id="sec_3__obj_15__para_1__point_cbis"]').innerText(), /inserted/);
   assert.match(await page.locator('[id="sec_3__obj_1__para_1__point_k"]').innerText(), /deleted/);
-  await page.screenshot({ path: join(workDir, 'redline.png'), fullPage: false });
+  await page.screenshot({ path: join(workspace.dir, 'redline.png'), fullPage: false });
   await page.close();
 });
