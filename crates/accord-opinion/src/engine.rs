@@ -4,8 +4,20 @@
 //! `math/src/polismath/math/conversation.clj` adds the new votes to the rating matrix, runs power
 //! iteration from the last components, keeps every participant already in `in-conv`, starts
 //! k-means from the last base clusters and smooths the number of groups, then recomputes group
-//! votes, repness, consensus and priorities. [`Engine`] does the same steps. Each is one or a few
-//! passes over the votes where a cold start ([`crate::analyze`]) needs dozens.
+//! votes, repness, consensus and priorities. [`Engine`] does the same steps, each from what the
+//! last refresh left where that gives the same result:
+//!
+//! - `XᵀX` from integer pair sums kept vote by vote, formed again only where a center or a pair
+//!   changed, and the eigensolver started from the last components;
+//! - one pass over the votes to project every participant (every position moves with the
+//!   components);
+//! - `in_conv` grown by the participants who voted since and now qualify, inserted in order;
+//! - base k-means from the last centers and from the last run's Hamerly bounds, carried by how far
+//!   each participant moved, so that most participants are not compared with any center;
+//! - per-cluster vote counts moved only for the participants who voted or changed clusters, and
+//!   the per-participant maps updated only for those who voted.
+//!
+//! Each is checked by a test against the straightforward form it replaces.
 
 use std::collections::BTreeMap;
 

@@ -23,7 +23,9 @@
 //! over the participants who voted on both `i` and `j`,
 //! `(XᵀX)ᵢⱼ = Σ (vᵢ - cᵢ)(vⱼ - cⱼ) = Σ vᵢvⱼ - cⱼ Σ vᵢ - cᵢ Σ vⱼ + n cᵢcⱼ`.
 //! The sums are exact integers, so they are the same in any order, and a vote changes only its
-//! participant's pairs; the eigensolver then works on the small dense matrix.
+//! participant's pairs; the eigensolver then works on the small dense matrix, of which a vote
+//! changes the entries of one statement's center and of one participant's pairs: only those are
+//! formed again ([`PairSums`] keeps the matrix), each by the same expression as when all are.
 
 use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
 use faer::matrix_free::LinOp;
