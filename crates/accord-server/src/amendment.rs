@@ -71,6 +71,50 @@ pub async fn viewer_party(
     Ok(state.store.delegation_of(user.user_id, &track.process_id).await?.map(|(party_id, _)| party_id))
 }
 
+/// Tells each co-sponsor named by the sponsor, once the amendment is tabled, that it was named: an e-mail to
+/// every member of its delegation with the amendment's page, where the delegation leaves as co-sponsor if it
+/// did not agree, until the round's deadline. A party is named by its sponsor in the field's practice (the
+/// sponsor lists those who agreed); this keeps each named party informed and able to undo it. Does nothing for
+/// a draft (it is told when the draft is tabled) or an amendment without co-sponsors. The amendment is stored
+/// already: a failure to write the e-mail is logged, not answered.
+pub async fn notify_named_co_sponsors(state: &AppState, record: &AmendmentRecord) {
+    if let Err(error) = write_co_sponsor_notices(state, record).await {
+        tracing::error!(amendment = record.amendment_id, %error, "the named co-sponsors could not be told");
+    }
+}
+
+async fn write_co_sponsor_notices(state: &AppState, record: &AmendmentRecord) -> Result<(), Error> {
+    if record.status != accord_store::AmendmentStatus::Tabled || record.co_sponsors.is_empty() {
+        return Ok(());
+    }
+    let track = state.store.track(&record.track_id).await?;
+    let round = state.store.round(&record.track_id, record.round).await?;
+    let sponsor = state.store.party(&record.sponsor).await?.name;
+    let link = format!("{}/amendments/{}", state.auth.public_url, record.amendment_id);
+    for party_id in &record.co_sponsors {
+        let party = state.store.party(party_id).await?.name;
+        let subject = format!("{party} is named co-sponsor of A/{}", record.amendment_id);
+        let body = format!(
+            "{sponsor} tabled A/{id} ({description}) to revision {draft}/{revision}, round {round_number} of the \
+             track {track_title}, and named {party} among its co-sponsors.\n\n\
+             If {party} agreed, there is nothing to do. If not, a member of its delegation leaves as co-sponsor \
+             on the amendment's page before the round's deadline, {deadline}:\n\n{link}\n",
+            id = record.amendment_id,
+            description = describe(&record.proposal),
+            draft = record.draft_id,
+            revision = record.revision,
+            round_number = record.round,
+            track_title = track.title,
+            deadline = round.deadline,
+        );
+        for member in state.store.delegation(&track.process_id, party_id).await? {
+            let user = state.store.user(member.user_id).await?;
+            crate::mail::send(state, &user.email, &subject, &body).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Whether the viewer may see the amendment: a draft only by its sponsor's delegation, the rest by anyone.
 ///
 /// # Errors

@@ -640,4 +640,40 @@ test_on_both_databases! {
         let refused = app.post_form("/tracks/migration/min-co-sponsors", Some(&cookie), &[("csrf", &csrf), ("min_co_sponsors", "two")]).await;
         assert_eq!(refused.status().as_u16(), 422);
     }
+
+    async fn a_named_co_sponsor_is_told_by_e_mail_once_the_amendment_is_tabled_and_may_leave(store) {
+        let app = spawn_full_demo_app(store).await;
+        let sponsor = plain_participant(&app, &[]).await;
+        let named = plain_participant(&app, &[&sponsor]).await;
+        let sponsor_token = delegate_token(&app, "sponsor@example.org", &sponsor).await;
+        let named_token = delegate_token(&app, "named@example.org", &named).await;
+        let (_, anchor) = first_words(&app, "gcm/1", ACTION, 2).await;
+        let post = |token: &str, path: String, body: Value| {
+            let request = app.client.post(format!("{}{path}", app.address)).bearer_auth(token).json(&body);
+            async move { request.send().await.unwrap() }
+        };
+        let to_named = |outbox: &[accord_store::account::OutboxEmail]| -> Vec<(String, String)> {
+            outbox.iter().filter(|email| email.recipient.as_str() == "named@example.org")
+                .map(|email| (email.subject.clone(), email.body.clone())).collect()
+        };
+        // A draft naming the party tells no one; tabling it does.
+        let created = post(&sponsor_token, "/api/drafts/gcm/revisions/1/amendments".into(),
+            json!({"round": 4, "kind": "insert", "eid": ACTION, "words": anchor, "position": "after", "text": "and local",
+                   "justification": "Cities.", "co_sponsors": [named], "table": false})).await;
+        assert_eq!(created.status().as_u16(), 201);
+        let id = created.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        assert!(to_named(&app.store.outbox().await.unwrap()).is_empty());
+        assert_eq!(post(&sponsor_token, format!("/api/amendments/{id}/table"), json!({})).await.status().as_u16(), 200);
+        let told = to_named(&app.store.outbox().await.unwrap());
+        assert_eq!(told.len(), 1, "{told:?}");
+        let named_name = app.store.party(&named).await.unwrap().name;
+        let sponsor_name = app.store.party(&sponsor).await.unwrap().name;
+        assert_eq!(told[0].0, format!("{named_name} is named co-sponsor of A/{id}"));
+        assert!(told[0].1.starts_with(&format!("{sponsor_name} tabled A/{id} (")), "{}", told[0].1);
+        assert!(told[0].1.contains(&format!("/amendments/{id}\n")), "{}", told[0].1);
+        assert!(app.store.outbox().await.unwrap().iter().all(|email| email.recipient.as_str() != "sponsor@example.org"));
+        // The named party did not agree: it leaves.
+        assert_eq!(post(&named_token, format!("/api/amendments/{id}/co-sponsors/leave"), json!({})).await.status().as_u16(), 200);
+        assert!(app.store.amendment(id).await.unwrap().co_sponsors.is_empty());
+    }
 }

@@ -8,7 +8,7 @@ use super::types::{ChangeJson, CountsJson, RedlineJson, RevisionJson};
 use crate::accreditation::actor;
 use crate::amendment::{
     acting_party, check_sponsor_delegation, compilation_file, compiled, describe, kind_name, name_of,
-    visible_amendment, CompilationQuery, ProposalFields,
+    notify_named_co_sponsors, visible_amendment, CompilationQuery, ProposalFields,
 };
 use crate::auth::Viewer;
 use crate::error::{ApiError, Error};
@@ -295,6 +295,7 @@ pub async fn create(
         table: body.table,
     };
     let record = state.store.create_amendment(&new, &actor(&viewer)?, OffsetDateTime::now_utc()).await?;
+    notify_named_co_sponsors(&state, &record).await;
     Ok((StatusCode::CREATED, Json(with_history(&state, &record).await?)))
 }
 
@@ -313,6 +314,7 @@ pub async fn table(
     check_sponsor_delegation(&state, &viewer, &record).await?;
     let record =
         state.store.table_amendment(amendment_id, &actor(&viewer)?, OffsetDateTime::now_utc()).await?;
+    notify_named_co_sponsors(&state, &record).await;
     Ok(Json(with_history(&state, &record).await?))
 }
 

@@ -10,8 +10,8 @@ use super::html;
 use crate::accreditation::actor;
 use crate::amendment::{
     acting_party, check_sponsor_delegation, compilation_file, compilation_rows, compiled, describe, is_open,
-    kind_name, name_of, objective_options, party_names, party_options, split_change, viewer_party,
-    visible_amendment, CompilationQuery, CompiledRow, ProposalFields, KINDS,
+    kind_name, name_of, notify_named_co_sponsors, objective_options, party_names, party_options,
+    split_change, viewer_party, visible_amendment, CompilationQuery, CompiledRow, ProposalFields, KINDS,
 };
 use crate::auth::Viewer;
 use crate::error::{Error, PageError};
@@ -328,7 +328,9 @@ pub async fn table(State(state): State<AppState>, viewer: Viewer, Path(amendment
     let result = async {
         let record = visible_amendment(&state, &viewer, amendment_id).await?;
         check_sponsor_delegation(&state, &viewer, &record).await?;
-        state.store.table_amendment(amendment_id, &actor(&viewer)?, OffsetDateTime::now_utc()).await?;
+        let record =
+            state.store.table_amendment(amendment_id, &actor(&viewer)?, OffsetDateTime::now_utc()).await?;
+        notify_named_co_sponsors(&state, &record).await;
         Ok::<_, Error>(())
     }
     .await;
@@ -650,6 +652,7 @@ pub async fn create(
             table,
         };
         let record = state.store.create_amendment(&new, &actor(&viewer)?, OffsetDateTime::now_utc()).await?;
+        notify_named_co_sponsors(&state, &record).await;
         Ok::<_, Error>(record.amendment_id)
     }
     .await;
