@@ -288,6 +288,12 @@ impl PairSums {
         let n = self.n;
         if !self.gram_center.is_empty() {
             self.changed_rows.push(columns.to_vec());
+            // Past a share of the matrix, it will all be formed again: the record is dropped
+            // rather than grown without bound.
+            if self.n_changed_pairs() > n * n / GRAM_REFORM_SHARE {
+                self.gram_center.clear();
+                self.changed_rows.clear();
+            }
         }
         for a in 0..columns.len() {
             let i = columns[a] as usize;
@@ -297,6 +303,11 @@ impl PairSums {
             let row = &mut self.sums[i * n..][..n];
             add_pairs(row, i32::from(values[a]), &columns[a..], &values[a..], mod_out, weight);
         }
+    }
+
+    /// About how many entries of the matrix the rows added or removed since it was formed change.
+    fn n_changed_pairs(&self) -> usize {
+        self.changed_rows.iter().map(|row| row.len() * (row.len() + 1) / 2).sum()
     }
 
     /// The number of statements.
@@ -326,8 +337,7 @@ impl PairSums {
         } else {
             (0..n).collect()
         };
-        let n_changed_pairs: usize = self.changed_rows.iter().map(|row| row.len() * row.len() / 2).sum();
-        if moved.len() * n + n_changed_pairs > n * n / GRAM_REFORM_SHARE {
+        if moved.len() * n + self.n_changed_pairs() > n * n / GRAM_REFORM_SHARE {
             self.gram.resize(n * n, 0.0);
             self.gram.par_chunks_mut(n.max(1)).enumerate().with_min_len(16).for_each(|(i, column)| {
                 for (j, value) in column.iter_mut().enumerate().skip(i) {
