@@ -301,15 +301,18 @@ pub(crate) fn base_cluster_counts(conversation: &Conversation, base: &[BaseClust
         .collect()
 }
 
-/// The per-participant maps of the last [`Analysis`], brought up to date by the caller (the
-/// [`crate::Engine`]) in keys (every participant) and vote counts, for [`downstream`] to write
-/// the new positions into instead of building both maps again.
+/// Maps of the last [`Analysis`] for [`downstream`] to write into instead of building them
+/// again: the per-participant maps, brought up to date by the caller (the [`crate::Engine`]) in
+/// keys (every participant) and vote counts, and votes-base, whose vectors are refilled when it
+/// has the same statements.
 #[derive(Debug)]
-pub(crate) struct KeptParticipantMaps {
+pub(crate) struct KeptMaps {
     /// [`Analysis::user_vote_counts`], up to date.
     pub(crate) user_vote_counts: BTreeMap<ParticipantId, usize>,
     /// [`Analysis::projections`] with every participant as a key; the values are overwritten.
     pub(crate) projections: BTreeMap<ParticipantId, [f64; 2]>,
+    /// The last [`Analysis::votes_base`]; its values are overwritten.
+    pub(crate) votes_base: BTreeMap<StatementId, VotesBase>,
 }
 
 /// Which of the conversation's rows are clustered (members of the base clusters), for
@@ -339,7 +342,7 @@ pub(crate) fn downstream(
     groups: Vec<GroupCluster>,
     group_k_silhouettes: Vec<(usize, f64)>,
     cluster_counts: Option<&[ClusterCounts]>,
-    kept: Option<KeptParticipantMaps>,
+    kept: Option<KeptMaps>,
     clustered: ClusteredRows<'_>,
 ) -> Analysis {
     let tids = conversation.statements().to_vec();
@@ -403,16 +406,34 @@ pub(crate) fn downstream(
             }
         }
     }
-    let votes_base: Vec<(StatementId, VotesBase)> = tids
-        .iter()
-        .enumerate()
-        .map(|(s, &tid)| {
-            let counts = &by_statement[s * n_base..(s + 1) * n_base];
-            let column = |k: usize| counts.iter().map(|c| u64::from(c[k])).collect();
-            (tid, VotesBase { agree: column(1), disagree: column(2), seen: column(0) })
-        })
-        .collect();
-    let votes_base: BTreeMap<StatementId, VotesBase> = votes_base.into_iter().collect();
+    let counts_of = |s: usize| &by_statement[s * n_base..(s + 1) * n_base];
+    let (kept, last_votes_base) = match kept {
+        Some(KeptMaps { user_vote_counts, projections, votes_base }) => {
+            (Some((user_vote_counts, projections)), Some(votes_base))
+        }
+        None => (None, None),
+    };
+    let votes_base: BTreeMap<StatementId, VotesBase> = match last_votes_base {
+        Some(mut votes_base) if votes_base.keys().eq(tids.iter()) => {
+            for (s, entry) in votes_base.values_mut().enumerate() {
+                for (k, column) in
+                    [&mut entry.seen, &mut entry.agree, &mut entry.disagree].into_iter().enumerate()
+                {
+                    column.clear();
+                    column.extend(counts_of(s).iter().map(|c| u64::from(c[k])));
+                }
+            }
+            votes_base
+        }
+        _ => tids
+            .iter()
+            .enumerate()
+            .map(|(s, &tid)| {
+                let column = |k: usize| counts_of(s).iter().map(|c| u64::from(c[k])).collect();
+                (tid, VotesBase { agree: column(1), disagree: column(2), seen: column(0) })
+            })
+            .collect(),
+    };
     let base_index: BTreeMap<usize, usize> = base.iter().enumerate().map(|(i, b)| (b.id, i)).collect();
     // group_counts[g][s], summed over the group's base clusters (integers: in any order).
     let group_counts: Vec<Vec<VoteCounts>> = groups
@@ -475,7 +496,7 @@ pub(crate) fn downstream(
         .collect();
     let participants = conversation.participants();
     let (user_vote_counts, projections) = match kept {
-        Some(KeptParticipantMaps { user_vote_counts, mut projections })
+        Some((user_vote_counts, mut projections))
             if user_vote_counts.len() == participants.len() && projections.len() == participants.len() =>
         {
             // Keys ascending, as the participants' rows.

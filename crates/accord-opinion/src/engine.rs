@@ -25,7 +25,7 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::{
     add_votes, base_cluster_counts, cold_start, downstream, in_conv, Analysis, ClusterCounts, ClusteredRows,
-    KeptParticipantMaps,
+    KeptMaps,
 };
 use crate::clusters::{base_clusters, group_clusters, BaseCluster, KmeansBounds};
 use crate::conversation::{Conversation, ConversationError, ParticipantId, SignConvention, Vote, VoteRow};
@@ -174,7 +174,7 @@ impl Engine {
     /// The refreshed analysis, and its counts per base-cluster id for the next one.
     fn refresh(&mut self) -> (Analysis, BTreeMap<usize, ClusterCounts>) {
         let last_counts = self.cluster_counts.take();
-        let kept = self.kept_participant_maps();
+        let kept = self.kept_maps();
         let settings = self.settings.get();
         let last = &self.analysis;
         let conversation = &self.conversation;
@@ -256,9 +256,9 @@ impl Engine {
     }
 
     /// The last analysis's participant maps, taken from it and brought up to date in keys and
-    /// vote counts for the participants who voted since; `None` after a new statement, which
-    /// empties the record of who voted.
-    fn kept_participant_maps(&mut self) -> Option<KeptParticipantMaps> {
+    /// vote counts for the participants who voted since, and its votes-base to refill; `None`
+    /// after a new statement, which empties the record of who voted.
+    fn kept_maps(&mut self) -> Option<KeptMaps> {
         if self.new_statement {
             return None;
         }
@@ -269,7 +269,8 @@ impl Engine {
             user_vote_counts.insert(p, self.conversation.row_votes(row).0.len());
             projections.entry(p).or_insert([0.0, 0.0]);
         }
-        Some(KeptParticipantMaps { user_vote_counts, projections })
+        let votes_base = std::mem::take(&mut self.analysis.votes_base);
+        Some(KeptMaps { user_vote_counts, projections, votes_base })
     }
 
     /// The new `in_conv`, in Clojure set order, and for each member its index in the last one
