@@ -11,7 +11,9 @@
 //!   the process straight into a `ConversationBuilder` (the 100 M-vote case would not fit as rows),
 //!   timed build and analysis, and the process's peak resident memory.
 //! - `update DIR N_UPDATES`: the cost of one new vote: a full `analyze` against `Engine::vote` plus
-//!   `Engine::analysis`, each new vote drawn from the synthetic generator.
+//!   `Engine::analysis` (median over N_UPDATES random votes), in wall-clock seconds and, as a
+//!   figure that other work on the machine moves less, in CPU seconds of all the process's threads
+//!   (Linux only; 0 elsewhere).
 //!
 //! Reading the files is outside the clock, as on red-dwarf's side.
 
@@ -196,6 +198,19 @@ fn median(mut seconds: Vec<f64>) -> f64 {
     seconds[seconds.len() / 2]
 }
 
+/// The CPU time of all the process's threads so far, in seconds: the first field of each
+/// `/proc/self/task/*/schedstat` (nanoseconds on the CPU); 0 where there is no /proc.
+fn cpu_seconds() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    let nanoseconds: u64 = tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    nanoseconds as f64 / 1e9
+}
+
 /// The process's peak resident memory in bytes (`VmHWM` of /proc/self/status).
 fn peak_rss_bytes() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -265,28 +280,31 @@ fn update(dir: &str, n_updates: usize) {
     let settings = Settings::default().check().expect("valid settings");
     let conversation =
         Conversation::new(&rows, SignConvention::AgreeIsPositive, Some(&statements)).expect("a conversation");
-    let start = Instant::now();
+    let (start_cpu, start) = (cpu_seconds(), Instant::now());
     let _ = analyze(&conversation, &settings);
-    let full_seconds = start.elapsed().as_secs_f64();
+    let (full_seconds, full_cpu_seconds) = (start.elapsed().as_secs_f64(), cpu_seconds() - start_cpu);
     let mut engine = Engine::new(conversation, settings, SignConvention::AgreeIsPositive);
     let participants = engine.conversation().participants().to_vec();
     let statement_ids = engine.conversation().statements().to_vec();
     let mut random = Random(0x5eed);
-    let mut seconds = Vec::new();
+    let (mut seconds, mut cpu) = (Vec::new(), Vec::new());
     let latest = rows.iter().map(|r| r.modified).max().unwrap_or(0);
     for modified in (latest + 1..).take(n_updates) {
         let participant = participants[(random.next() % participants.len() as u64) as usize];
         let statement = statement_ids[(random.next() % statement_ids.len() as u64) as usize];
         let vote = (random.next() % 3) as i64 - 1;
-        let start = Instant::now();
+        let (start_cpu, start) = (cpu_seconds(), Instant::now());
         engine.vote(VoteRow { participant, statement, vote, modified }).expect("a valid vote");
         let analysis = engine.analysis();
         seconds.push(start.elapsed().as_secs_f64());
+        cpu.push(cpu_seconds() - start_cpu);
         assert!(!analysis.tids.is_empty());
     }
     println!(
-        "{{\"full_seconds\": {full_seconds}, \"update_seconds\": {}, \"updates\": {n_updates}}}",
-        median(seconds)
+        "{{\"full_seconds\": {full_seconds}, \"update_seconds\": {}, \"full_cpu_seconds\": {full_cpu_seconds}, \
+         \"update_cpu_seconds\": {}, \"updates\": {n_updates}}}",
+        median(seconds),
+        median(cpu)
     );
 }
 
