@@ -140,6 +140,18 @@ impl RedlineRow {
     }
 }
 
+/// The filters templates use beyond askama's own: `{{ step.at|instant }}` shows a stored RFC 3339 instant as
+/// [`instant`] does. A page module brings them in scope with `use crate::view::filters;`.
+pub mod filters {
+    /// [`super::instant`] as an askama filter.
+    ///
+    /// # Errors
+    /// Never; askama's filters return a `Result`.
+    pub fn instant(text: impl std::fmt::Display, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::instant(&text.to_string()))
+    }
+}
+
 /// An instant as pages show it, to the second in UTC: `2018-03-26 17:00:00 UTC` for the stored RFC 3339
 /// `2018-03-26T17:00:00.123456789Z`; a text that does not parse is shown as it is.
 pub fn instant(text: &str) -> String {

@@ -321,7 +321,7 @@ pub enum AmendmentError {
         amendment_id: i64,
     },
     /// A pick overlaps a pick made before.
-    #[error("A/{amendment_id} overlaps A/{other}, picked already: {detail}; unpick one, or pick one with bridging text that covers both")]
+    #[error("A/{amendment_id} overlaps A/{other}, picked already: {detail}. To take A/{amendment_id} instead, unpick A/{other} first; to keep what both propose, unpick A/{other} and pick the one whose words reach over the other's with bridging text that says both")]
     PickOverlap {
         /// The amendment to be picked.
         amendment_id: i64,

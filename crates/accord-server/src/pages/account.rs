@@ -4,6 +4,7 @@ use super::html;
 use crate::auth::{self, Viewer};
 use crate::error::{Error, PageError};
 use crate::permissions::{Role, TABLE};
+use crate::view::filters;
 use crate::AppState;
 use accord_store::account::{ApiToken, ProcessRoleGrant};
 use accord_store::{Email, Password};

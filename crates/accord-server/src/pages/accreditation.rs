@@ -6,6 +6,7 @@ use crate::accreditation::{actor, party_headed_by, registry_rows, status_word, R
 use crate::auth::Viewer;
 use crate::error::{Error, PageError};
 use crate::permissions::Action;
+use crate::view::filters;
 use crate::AppState;
 use accord_store::{Decision, Party, Process, Round, Standing, Step, Track};
 use askama::Template;

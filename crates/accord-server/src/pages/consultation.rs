@@ -13,6 +13,7 @@ use crate::consultation::{
 };
 use crate::error::{Error, PageError};
 use crate::permissions::Action;
+use crate::view::filters;
 use crate::AppState;
 use accord_store::{
     Consultation, ConsultationStatement, ConsultationStatus, Moderation, NewConsultation, NewStatement,

@@ -5,6 +5,7 @@
 use super::html;
 use crate::auth::Viewer;
 use crate::error::{Error, PageError};
+use crate::view::filters;
 use crate::AppState;
 use accord_store::account::{Invitation, InvitedRole};
 use accord_store::{DelegationRole, Email, Password, Token};

@@ -12,6 +12,7 @@ use crate::permissions::Action;
 use crate::position::{
     dashboard, party_map, party_of_delegate, Dashboard, MapDot, MapLabel, MAP_HEIGHT, MAP_WIDTH,
 };
+use crate::view::filters;
 use crate::AppState;
 use accord_store::{
     AmendmentStatus, NewPosition, ParagraphStatus, Position, PositionChange, PositionTarget, RevisionRef,
