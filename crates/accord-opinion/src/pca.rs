@@ -213,9 +213,10 @@ impl LinOp<f64> for Gram<'_> {
     }
 }
 
-/// Up to this many statements, [`crate::Engine`] keeps [`PairSums`] (`16 n²` bytes: 16 MB at 1,000), so
-/// that after a vote `XᵀX` is formed in `O(n²)` instead of a pass over the votes per Lanczos step;
-/// above, forming it costs more than those passes.
+/// Up to this many statements, [`crate::Engine`] keeps [`PairSums`] (`16 n²` bytes, and `8 n²` for
+/// the matrix formed from them: 24 MB at 1,000), so that after a vote `XᵀX` is formed again in
+/// `O(n + votes²)` instead of a pass over the votes per Lanczos step; above, the memory is not
+/// worth it and a full forming costs more than those passes.
 pub(crate) const PAIR_SUMS_MAX_STATEMENTS: usize = 1_000;
 
 /// [`PairSums::gram`] forms the whole matrix again when more than `1 / GRAM_REFORM_SHARE` of
