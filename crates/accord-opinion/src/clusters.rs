@@ -402,14 +402,17 @@ pub(crate) fn silhouette(points: &[[f64; 2]], clusters: &[Cluster]) -> f64 {
             if cluster.members.len() == 1 {
                 continue;
             }
+            // Summed in member order without collecting them (distances are not negative, so the
+            // sum is the one `Iterator::sum` gives).
             let mean_distance = |others: &Cluster| {
-                let distances: Vec<f64> = others
+                let (sum, count) = others
                     .members
                     .iter()
                     .filter(|&&o| o != member)
-                    .map(|&o| distance(points[member], points[o]))
-                    .collect();
-                distances.iter().sum::<f64>() / distances.len() as f64
+                    .fold((0.0f64, 0usize), |(sum, count), &o| {
+                        (sum + distance(points[member], points[o]), count + 1)
+                    });
+                sum / count as f64
             };
             let a = mean_distance(cluster);
             let b = clusters
