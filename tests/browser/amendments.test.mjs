@@ -152,14 +152,14 @@ test("the secretariat opens the next round and sets the least number of co-spons
   const table = page.getByRole('table', { name: /^Rounds of / }).locator('tbody tr');
   const rows = await table.count();
   await page.getByLabel('Title').fill('Round 5: a browser test');
-  await page.getByLabel('Opens on').fill('2027-01-04');
-  await page.getByLabel('Deadline (UTC)').fill('2027-01-29T17:00');
+  await page.getByLabel('Opens on').fill('2031-01-04');
+  await page.getByLabel('Deadline (UTC)').fill('2031-01-29T17:00');
   await page.getByRole('button', { name: 'Open the round' }).click();
   await page.waitForURL(`${base}/tracks/migration#rounds`);
   assert.equal(await table.count(), rows + 1);
   assert.equal(
     (await table.last().innerText()).replace(/\s+/g, ' ').trim(),
-    `${rows + 1} Round 5: a browser test 2027-01-04 2027-01-29T17:00:00Z`,
+    `${rows + 1} Round 5: a browser test 2031-01-04 2031-01-29T17:00:00Z`,
   );
 
   await page.getByLabel('Least number of co-sponsors to table an amendment').fill('2');

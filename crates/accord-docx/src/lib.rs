@@ -92,9 +92,10 @@ pub fn redline_docx(
     write_redline(old, new, redline, author, date, None)
 }
 
-/// [`redline_docx`], where each changed element that `origins` knows the amendments of carries a Word
-/// comment by `author` on its first paragraph: `From A/21, A/23`. Comments are not text: accepting or
-/// rejecting the changes does not touch them.
+/// [`redline_docx`], where each change that `origins` knows the amendments of carries a Word comment by
+/// `author`: `From A/21, A/23`, over the inserted and deleted words of one change (a run of them that the same
+/// amendments made), or over the element's first paragraph for an element inserted or deleted whole.
+/// Comments are not text: accepting or rejecting the changes does not touch them.
 ///
 /// # Errors
 /// As [`redline_docx`].
@@ -123,17 +124,63 @@ fn write_redline(
     let tracking = Tracking { author: author.to_owned(), date: layout::word_date(date)? };
     let docx = title_paragraphs(layout::styled_docx(), new.meta());
     let mut n_comments = 0;
+    let mut comment = |ids: &[u64]| {
+        let text = format!("From {}", redline::amendment_labels(ids));
+        let comment = docx_rs::Comment::new(n_comments)
+            .author(compilation::escape_attribute(author))
+            .date(&tracking.date)
+            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)));
+        n_comments += 1;
+        comment
+    };
     let items = redline.entries().iter().map(|entry| {
         let mut item = entry_item(entry, new.meta(), Some(&tracking));
-        let from = origins.map(|origins| origins.of_entry(entry)).unwrap_or_default();
-        if !from.is_empty() {
-            let text = format!("From {}", redline::amendment_labels(&from));
-            let comment = docx_rs::Comment::new(n_comments)
-                .author(compilation::escape_attribute(author))
-                .date(&tracking.date)
-                .add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)));
-            n_comments += 1;
-            item.comments.push(comment);
+        let Some(origins) = origins else { return item };
+        let of_entry = origins.of_entry(entry);
+        if of_entry.is_empty() {
+            return item;
+        }
+        // Each change (a run of inserted and deleted words from the same amendments) gets its own comment;
+        // an element inserted or deleted whole, or changed only in its number or heading, one on the element.
+        let by_segment = origins.of_segments(entry);
+        let mut placed = false;
+        if item.blocks.len() == entry.blocks.len() {
+            for (block_idx, (block, item_block)) in entry.blocks.iter().zip(&mut item.blocks).enumerate() {
+                if item_block.pieces.len() != block.segments.len() {
+                    continue;
+                }
+                let ids_of = |segment_idx: usize| -> Vec<u64> {
+                    if matches!(block.segments[segment_idx], Inline::Text(_)) {
+                        return Vec::new();
+                    }
+                    by_segment
+                        .iter()
+                        .find(|(b, s, ids)| *b == block_idx && *s == segment_idx && !ids.is_empty())
+                        .map_or_else(|| of_entry.clone(), |(_, _, ids)| ids.clone())
+                };
+                let pieces = std::mem::take(&mut item_block.pieces);
+                let mut open: Option<(Vec<u64>, usize)> = None;
+                for (segment_idx, piece) in pieces.into_iter().enumerate() {
+                    let ids = ids_of(segment_idx);
+                    if open.as_ref().is_some_and(|(open_ids, _)| *open_ids != ids) {
+                        let (_, id) = open.take().expect("checked open");
+                        item_block.pieces.push(Piece::CommentEnd(id));
+                    }
+                    if !ids.is_empty() && open.is_none() {
+                        let made = comment(&ids);
+                        open = Some((ids, made.id()));
+                        item_block.pieces.push(Piece::CommentStart(Box::new(made)));
+                        placed = true;
+                    }
+                    item_block.pieces.push(piece);
+                }
+                if let Some((_, id)) = open {
+                    item_block.pieces.push(Piece::CommentEnd(id));
+                }
+            }
+        }
+        if !placed {
+            item.comments.push(comment(&of_entry));
         }
         item
     });

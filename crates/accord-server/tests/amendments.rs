@@ -530,6 +530,12 @@ test_on_both_databases! {
         let term = app.get("/drafts/gcm/redline/export/term?from=0&to=1").await.text().await.unwrap();
         assert_eq!(amendments_named(&term), merged, "{term}");
         assert!(term.contains("(modified; from A/"), "{term}");
+        // Each change of words names its own amendment after it, in braces; an element inserted or deleted
+        // whole names its amendment in its header.
+        let braced = term.split('{').skip(1).map(|part| part.split('}').next().unwrap());
+        let whole = term.lines().filter(|line| line.contains("(inserted; from") || line.contains("(deleted; from"));
+        let named = braced.chain(whole).collect::<Vec<_>>().join(" ");
+        assert_eq!(amendments_named(&named), merged);
 
         let akn = app.get("/drafts/gcm/redline/export/akn?from=0&to=1").await.bytes().await.unwrap();
         let (valid, messages) = xmllint_validates(&akn);
@@ -547,6 +553,10 @@ test_on_both_databases! {
         assert_eq!(amendments_named(&texts), merged, "{texts}");
         let author = app.store.revision(&"gcm/1".parse().unwrap()).await.unwrap().summary.author;
         assert!(comments.iter().all(|(by, text)| by == &author && text.starts_with("From A/")), "{comments:?}");
+        // One comment per change, not per paragraph: objective 15 (c) has two changes by two amendments, and
+        // every change of the demonstration's Rev.1 comes from one amendment.
+        assert!(comments.iter().all(|(_, text)| amendments_named(text).len() == 1), "{comments:?}");
+        assert!(comments.len() > merged.len(), "{comments:?}");
 
         let html = app.get("/drafts/gcm/redline/export/html?from=0&to=1").await.text().await.unwrap();
         assert_eq!(amendments_named(&html), merged);
@@ -570,30 +580,39 @@ test_on_both_databases! {
 
         // Bad fields are refused, each named, and nothing is added.
         for (body, field) in [
-            (json!({"title": "R", "opens_on": "2027-13-01", "deadline": "2027-01-15T17:00:00Z"}), "opens_on"),
-            (json!({"title": "R", "opens_on": "2027-01-01", "deadline": "15 January 2027"}), "deadline"),
-            (json!({"title": "R", "opens_on": "2027-02-01", "deadline": "2027-01-15T17:00:00Z"}), "deadline"),
-            (json!({"title": " ", "opens_on": "2027-01-01", "deadline": "2027-01-15T17:00:00Z"}), "title"),
+            (json!({"title": "R", "opens_on": "2031-13-01", "deadline": "2031-01-15T17:00:00Z"}), "opens_on"),
+            (json!({"title": "R", "opens_on": "2031-01-01", "deadline": "15 January 2027"}), "deadline"),
+            (json!({"title": "R", "opens_on": "2031-02-01", "deadline": "2031-01-15T17:00:00Z"}), "deadline"),
+            (json!({"title": " ", "opens_on": "2031-01-01", "deadline": "2031-01-15T17:00:00Z"}), "title"),
         ] {
             let refused = post(secretariat.clone(), "/api/tracks/migration/rounds", body.clone()).await;
             assert_eq!(refused.status().as_u16(), 422, "{body}");
             assert_eq!(refused.json::<Value>().await.unwrap()["field"], field, "{body}");
         }
         assert_eq!(app.store.rounds("migration").await.unwrap().len(), n_rounds);
+        // Nor may a round run while the open round 4 runs.
+        let open = app.store.round("migration", 4).await.unwrap();
+        let overlapping = post(secretariat.clone(), "/api/tracks/migration/rounds",
+            json!({"title": "R", "opens_on": open.opens_on, "deadline": "2031-01-15T17:00:00Z"})).await;
+        assert_eq!(overlapping.status().as_u16(), 422);
+        let body: Value = overlapping.json().await.unwrap();
+        assert_eq!(body["field"], "opens_on");
+        assert!(body["message"].as_str().unwrap().contains("round 4 ("), "{body}");
+        assert_eq!(app.store.rounds("migration").await.unwrap().len(), n_rounds);
 
         // The next round, numbered after the last, its deadline kept in UTC.
         let opened = post(secretariat.clone(), "/api/tracks/migration/rounds",
-            json!({"title": "Round 5: amendments to Rev.1", "opens_on": "2027-01-01", "deadline": "2027-01-15T18:00:00+01:00"})).await;
+            json!({"title": "Round 5: amendments to Rev.1", "opens_on": "2031-01-01", "deadline": "2031-01-15T18:00:00+01:00"})).await;
         assert_eq!(opened.status().as_u16(), 201);
         let opened: Value = opened.json().await.unwrap();
         assert_eq!(opened["number"], n_rounds as i64 + 1);
-        assert_eq!(opened["deadline"], "2027-01-15T17:00:00Z");
+        assert_eq!(opened["deadline"], "2031-01-15T17:00:00Z");
 
         // Only the secretariat.
         let party = plain_participant(&app, &[]).await;
         let delegate = delegate_token(&app, "rounds@example.org", &party).await;
         let refused = post(delegate.clone(), "/api/tracks/migration/rounds",
-            json!({"title": "Mine", "opens_on": "2027-01-01", "deadline": "2027-01-15T17:00:00Z"})).await;
+            json!({"title": "Mine", "opens_on": "2031-01-01", "deadline": "2031-01-15T17:00:00Z"})).await;
         assert_eq!(refused.status().as_u16(), 403);
         assert_eq!(post(delegate.clone(), "/api/tracks/migration/min-co-sponsors", json!({"min_co_sponsors": 3})).await.status().as_u16(), 403);
 
@@ -622,18 +641,18 @@ test_on_both_databases! {
         let page = app.get_with_cookie("/tracks/migration", &cookie).await.text().await.unwrap();
         assert!(page.contains("action=\"/tracks/migration/rounds\"") && page.contains("action=\"/tracks/migration/min-co-sponsors\""));
         let refused = app.post_form("/tracks/migration/rounds", Some(&cookie), &[
-            ("csrf", &csrf), ("title", "Round 6"), ("opens_on", "2027-03-01"), ("deadline", "2027-02-01T17:00"),
+            ("csrf", &csrf), ("title", "Round 6"), ("opens_on", "2031-03-01"), ("deadline", "2031-02-01T17:00"),
         ]).await;
         assert_eq!(refused.status().as_u16(), 422);
         let page = refused.text().await.unwrap();
-        assert!(page.contains("round `deadline`: 2027-02-01T17:00:00Z is before the opening day 2027-03-01"), "{page}");
+        assert!(page.contains("round `deadline`: 2031-02-01T17:00:00Z is before the opening day 2031-03-01"), "{page}");
         assert!(page.contains("value=\"Round 6\""), "the form keeps what was sent");
         let opened = app.post_form("/tracks/migration/rounds", Some(&cookie), &[
-            ("csrf", &csrf), ("title", "Round 6"), ("opens_on", "2027-03-01"), ("deadline", "2027-03-20T17:00"),
+            ("csrf", &csrf), ("title", "Round 6"), ("opens_on", "2031-03-01"), ("deadline", "2031-03-20T17:00"),
         ]).await;
         assert_eq!(opened.status().as_u16(), 303);
         let last = app.store.rounds("migration").await.unwrap().pop().unwrap();
-        assert_eq!((last.number, last.title.as_str(), last.deadline.as_str()), (n_rounds as i64 + 2, "Round 6", "2027-03-20T17:00:00Z"));
+        assert_eq!((last.number, last.title.as_str(), last.deadline.as_str()), (n_rounds as i64 + 2, "Round 6", "2031-03-20T17:00:00Z"));
         let set = app.post_form("/tracks/migration/min-co-sponsors", Some(&cookie), &[("csrf", &csrf), ("min_co_sponsors", "0")]).await;
         assert_eq!(set.status().as_u16(), 303);
         assert_eq!(app.store.min_co_sponsors("migration").await.unwrap(), 0);

@@ -683,6 +683,21 @@ pub struct Round {
     pub deadline: String,
 }
 
+/// When a round runs: from the start of its opening day (UTC) to its deadline.
+fn round_span(round: &Round) -> Result<(time::OffsetDateTime, time::OffsetDateTime)> {
+    use time::format_description::well_known::Rfc3339;
+    let malformed =
+        |field: &'static str, value: &str| StoreError::Malformed { field, value: value.to_owned() };
+    let opens =
+        time::Date::parse(&round.opens_on, &time::macros::format_description!("[year]-[month]-[day]"))
+            .map_err(|_| malformed("round.opens_on", &round.opens_on))?
+            .midnight()
+            .assume_utc();
+    let deadline = time::OffsetDateTime::parse(&round.deadline, &Rfc3339)
+        .map_err(|_| malformed("round.deadline", &round.deadline))?;
+    Ok((opens, deadline))
+}
+
 /// `round` with its deadline in UTC, or the refusal of its first wrong field.
 fn checked_round(round: &Round) -> Result<Round> {
     use time::format_description::well_known::Rfc3339;
@@ -806,7 +821,8 @@ impl Store {
     ///
     /// # Errors
     /// [`crate::AmendmentError::Round`] naming the field for an empty title, a day or an instant that does
-    /// not parse, or a deadline before the opening day; [`StoreError::NotFound`] for an unknown track.
+    /// not parse, a deadline before the opening day, or a round that would run while another round of the
+    /// track runs; [`StoreError::NotFound`] for an unknown track.
     pub async fn open_round(
         &self,
         track_id: &str,
@@ -837,12 +853,30 @@ impl Store {
     ///
     /// # Errors
     /// [`crate::AmendmentError::Round`] naming the field for a number below 1, an empty title, a day
-    /// (`opens_on`, YYYY-MM-DD) or a deadline (RFC 3339) that does not parse, or a deadline before the
-    /// opening day; [`StoreError::Conflict`] when the number is taken; [`StoreError::NotFound`] for an unknown
-    /// track.
+    /// (`opens_on`, YYYY-MM-DD) or a deadline (RFC 3339) that does not parse, a deadline before the
+    /// opening day, or a round that runs while another round of the track runs (from the start of its opening
+    /// day, UTC, to its deadline); [`StoreError::Conflict`] when the number is taken; [`StoreError::NotFound`]
+    /// for an unknown track.
     pub async fn add_round(&self, round: &Round, actor: &str) -> Result<()> {
         let round = &checked_round(round)?;
         self.track(&round.track_id).await?;
+        // Rounds of a track follow one another: amendments of a round go to the revision that is latest while
+        // it runs, and a revision published from one round would leave another's amendments on an old one.
+        let (opens, deadline) = round_span(round)?;
+        for other in self.rounds(&round.track_id).await? {
+            let (other_opens, other_deadline) = round_span(&other)?;
+            if opens <= other_deadline && other_opens <= deadline {
+                return Err(crate::AmendmentError::Round {
+                    field: "opens_on",
+                    message: format!(
+                        "round {} ({}) runs from {} to {}: the rounds of a track do not overlap, so this one \
+                         opens after that deadline",
+                        other.number, other.title, other.opens_on, other.deadline
+                    ),
+                }
+                .into());
+            }
+        }
         let mut transaction = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO round (track_id, number, title, opens_on, deadline) VALUES ($1, $2, $3, $4, $5)",

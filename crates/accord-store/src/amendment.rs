@@ -274,11 +274,11 @@ pub enum AmendmentError {
         standing: String,
     },
     /// Too few co-sponsors to table.
-    #[error("track `{track_id}` needs at least {needed} co-sponsors to table an amendment; A/{amendment_id} has {has}")]
+    #[error("track `{track_id}` needs at least {needed} co-sponsors to table an amendment; {} has {has}", amendment_label(*.amendment_id))]
     TooFewCoSponsors {
         /// The track.
         track_id: String,
-        /// The amendment.
+        /// The amendment; 0 for one not yet stored (tabled as it is made).
         amendment_id: i64,
         /// The least number.
         needed: i64,
@@ -360,6 +360,14 @@ pub enum AmendmentError {
         /// What is wrong.
         message: String,
     },
+}
+
+/// `A/12`, or `this amendment` for one not yet stored (number 0).
+fn amendment_label(amendment_id: i64) -> String {
+    match amendment_id {
+        0 => "this amendment".to_owned(),
+        id => format!("A/{id}"),
+    }
 }
 
 /// `, column `words`` for a named column; nothing when the row itself is wrong.
@@ -1070,7 +1078,8 @@ impl Store {
         self.check_round_closed(&current.track_id, current.round, at).await?;
         let revision = RevisionRef { draft_id: current.draft_id.clone(), number: Some(current.revision) };
         let (document, records, checked) = self.tabled_amendments(&revision, current.round).await?;
-        let bridging = bridging.map(str::trim).filter(|text| !text.is_empty());
+        // As given: bridging text that replaces words ending in a space keeps its own.
+        let bridging = bridging.filter(|text| !text.trim().is_empty());
         let this = checked.iter().find(|amendment| amendment.id() == amendment_id as u64).expect("tabled");
         if let Some(bridging) = bridging {
             this.with_bridging(bridging).map_err(|source| AmendmentError::Picks {

@@ -318,6 +318,11 @@ test_on_both_databases! {
         refused("deadline")(store.open_round("migration", "Second", "2018-04-01", "tomorrow", "s").await.unwrap_err());
         refused("deadline")(store.open_round("migration", "Second", "2018-04-03", "2018-04-01T23:00:00-02:00", "s").await.unwrap_err());
         refused("title")(store.open_round("migration", "", "2018-04-01", "2018-05-01T00:00:00Z", "s").await.unwrap_err());
+        // Round 1 runs from 1 March to 20 March 18:00 UTC: a round may not run in that time, not even on the
+        // deadline's own day.
+        refused("opens_on")(store.open_round("migration", "Overlap", "2018-03-15", "2018-04-30T00:00:00Z", "s").await.unwrap_err());
+        refused("opens_on")(store.open_round("migration", "Overlap", "2018-03-20", "2018-04-30T00:00:00Z", "s").await.unwrap_err());
+        refused("opens_on")(store.open_round("migration", "Before", "2018-02-01", "2018-03-01T00:00:00Z", "s").await.unwrap_err());
         assert_eq!(store.rounds("migration").await.unwrap().len(), 1);
         // 23:00 at UTC-2 on 1 April is 01:00 UTC on 2 April, the opening day: accepted, kept in UTC.
         let second = store.open_round("migration", " Second reading ", "2018-04-02", "2018-04-01T23:00:00-02:00", "s").await.unwrap();

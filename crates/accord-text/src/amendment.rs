@@ -313,15 +313,15 @@ impl Amendment {
     }
 
     /// The same amendment with the co-facilitators' bridging text in place of its proposed words: the new
-    /// words of a replacement or deletion, the inserted words of an insertion, the new element's text.
+    /// words of a replacement or deletion (as given, spaces at its ends included, since they replace words
+    /// that may end in a space), the inserted words of an insertion, the new element's text.
     ///
     /// # Errors
     /// [`AmendmentError::EmptyText`] for empty bridging text, [`AmendmentError::SameWords`] when it equals the
     /// words it would replace, [`AmendmentError::BridgingOnElementDeletion`] for the deletion of an element.
     pub fn with_bridging(&self, bridging: &str) -> Result<Amendment, AmendmentError> {
         let eid = self.proposal.eid().clone();
-        let bridging = bridging.trim();
-        if bridging.is_empty() {
+        if bridging.trim().is_empty() {
             return Err(AmendmentError::EmptyText { eid, what: "bridging text" });
         }
         let mut bridged = self.clone();
@@ -336,14 +336,14 @@ impl Amendment {
                 eid: eid.clone(),
                 position: *position,
                 anchor: anchor.clone(),
-                text: bridging.to_owned(),
+                text: bridging.trim().to_owned(),
             },
             Proposal::AddElement { after, eid, element, num, .. } => Proposal::AddElement {
                 after: after.clone(),
                 eid: eid.clone(),
                 element: element.clone(),
                 num: num.clone(),
-                text: bridging.to_owned(),
+                text: bridging.trim().to_owned(),
             },
             Proposal::DeleteElement { .. } => return Err(AmendmentError::BridgingOnElementDeletion(self.id)),
         };
@@ -444,7 +444,14 @@ fn trimmed(proposal: Proposal) -> Proposal {
 /// What the splice range of a word amendment becomes.
 fn replacement(proposal: &Proposal) -> String {
     match proposal {
-        Proposal::ReplaceWords { by, .. } => by.trim().to_owned(),
+        // The new words take the place of the old with the old words' own spaces at either end: replacing
+        // "food security, " by "food and nutrition security," keeps the space before the next word.
+        Proposal::ReplaceWords { words, by, .. } => {
+            let old = words.text.as_str();
+            let lead = &old[..old.len() - old.trim_start().len()];
+            let trail = &old[old.trim_end().len()..];
+            format!("{lead}{}{trail}", by.trim())
+        }
         Proposal::InsertWords { position: Position::Before, text, .. } => format!("{} ", text.trim()),
         Proposal::InsertWords { position: Position::After, text, .. } => {
             let text = text.trim();

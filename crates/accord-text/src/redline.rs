@@ -403,14 +403,60 @@ pub fn render_term_with_origins(redline: &Redline, color: bool, origins: Option<
                 out.push_str(&format!("{indent}   {label}: {}\n", render_segments(segments, color)));
             }
         }
-        for block in &entry.blocks {
+        let by_segment = origins.map(|origins| origins.of_segments(entry)).unwrap_or_default();
+        for (block_idx, block) in entry.blocks.iter().enumerate() {
             let shown = entry.change != Change::Unchanged || block.presence != Presence::Both;
             let changed = block.segments.iter().any(|segment| !matches!(segment, Inline::Text(_)));
             if shown && (changed || entry.change != Change::Modified) {
-                out.push_str(&format!("{indent}   {}\n", render_segments(&block.segments, color)));
+                // After each change made by an amendment, its number: `[-holistic-][+integrated+]{A/26}`.
+                let label = |segment_idx: usize| -> Vec<u64> {
+                    if entry.change != Change::Modified {
+                        return Vec::new();
+                    }
+                    by_segment
+                        .iter()
+                        .find(|(b, s, ids)| *b == block_idx && *s == segment_idx && !ids.is_empty())
+                        .map_or_else(|| from.clone(), |(_, _, ids)| ids.clone())
+                };
+                let text = render_segments_labelled(&block.segments, color, origins.is_some(), &label);
+                out.push_str(&format!("{indent}   {text}\n"));
             }
         }
     }
+    out
+}
+
+/// [`render_segments`] with, when `labelled`, the amendments of each change (`label(segment index)`, empty
+/// for none) after it as `{A/26}`: once after a run of changed segments with the same amendments.
+fn render_segments_labelled(
+    segments: &[Inline],
+    color: bool,
+    labelled: bool,
+    label: &dyn Fn(usize) -> Vec<u64>,
+) -> String {
+    if !labelled {
+        return render_segments(segments, color);
+    }
+    let mut out = String::new();
+    let mut open: Vec<u64> = Vec::new();
+    let close = |out: &mut String, ids: &[u64]| {
+        if !ids.is_empty() {
+            let text = format!("{{{}}}", amendment_labels(ids));
+            out.push_str(&if color { format!("\x1b[2m{text}\x1b[0m") } else { text });
+        }
+    };
+    for (segment_idx, segment) in segments.iter().enumerate() {
+        let ids = match segment {
+            Inline::Text(_) => Vec::new(),
+            _ => label(segment_idx),
+        };
+        if ids != open {
+            close(&mut out, &open);
+            open = ids;
+        }
+        out.push_str(&render_segments(std::slice::from_ref(segment), color));
+    }
+    close(&mut out, &open);
     out
 }
 

@@ -423,3 +423,13 @@ proptest! {
         prop_assert_eq!(n_words(&text_of(&one, POINT_C)), n_words(POINT_C_TEXT) - chosen.len());
     }
 }
+
+#[test]
+fn bridging_text_keeps_the_space_at_its_end_when_it_replaces_words_that_end_in_one() {
+    // A deletion of "holistic and " (space included), picked with bridging text that says it otherwise: the
+    // space the deleted words took with them comes back with the bridging text, as typed.
+    let deletion = delete_words(21, POINT_C, Words::new("holistic and "));
+    let picks = [Pick { amendment_id: 21, bridging: Some("integrated and ".into()) }];
+    let (next, _) = amendment::apply_picks(gcm(), &[deletion], &picks).unwrap();
+    assert_eq!(text_of(&next, POINT_C), POINT_C_TEXT.replacen("holistic and ", "integrated and ", 1));
+}

@@ -1,7 +1,7 @@
 //! `accord amendments import|list` and `accord compile`: amendments from a CSV file (all rows or none), the
 //! amendments of a draft, and a round's compilation text as HTML, Akoma Ntoso or Word.
 
-use crate::cli::Failure;
+use crate::cli::{out, Failure};
 use accord_server::amendment::{compilation_file, compiled, kind_name, CompilationQuery, KINDS};
 use accord_store::{AmendmentError, AmendmentQuery, RevisionRef, Store, StoreError};
 use accord_text::amendment::Kind;
@@ -82,7 +82,8 @@ pub async fn run(store: &Store, command: AmendmentsCommand) -> Result<(), Failur
                 (Some(first), Some(last)) => format!(": A/{first} to A/{last}"),
                 _ => String::new(),
             };
-            println!("{} amendments imported from {}{range}", ids.len(), file.display());
+            let noun = if ids.len() == 1 { "amendment" } else { "amendments" };
+            out!("{} {noun} imported from {}{range}", ids.len(), file.display());
         }
         AmendmentsCommand::List { revision, round } => {
             if let Some(revision) = &revision {
@@ -95,7 +96,7 @@ pub async fn run(store: &Store, command: AmendmentsCommand) -> Result<(), Failur
                 ..AmendmentQuery::default()
             };
             for record in store.amendments(&query).await? {
-                println!(
+                out!(
                     "A/{}\t{}/{}\tround {}\t{}\t{}\t{}\t{}",
                     record.amendment_id,
                     record.draft_id,

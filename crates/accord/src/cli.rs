@@ -334,7 +334,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         Command::Demo => {
             let store = open().await?;
             accord_demo::load(&store).await.context("loading the demonstration process")?;
-            println!("the demonstration process is loaded: draft `{}`", accord_demo::DRAFT_ID);
+            out!("the demonstration process is loaded: draft `{}`", accord_demo::DRAFT_ID);
         }
         Command::Import { file, draft, label, date, author, note } => {
             let document = read_akn(&file)?;
@@ -349,7 +349,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
                 .add_revision(&draft_id, &NewRevision { document, is_demo: false, note })
                 .await
                 .with_context(|| format!("storing {}", file.display()))?;
-            println!("{}/{}\t{}\t{}", summary.draft_id, summary.number, summary.label, summary.date);
+            out!("{}/{}\t{}\t{}", summary.draft_id, summary.number, summary.label, summary.date);
         }
         Command::Export { revision, format, output } => {
             let store = open().await?;
@@ -430,18 +430,24 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             let store = open().await?;
             for revision in store.revisions(&draft).await? {
                 let demo = if revision.is_demo { "\t(demonstration)" } else { "" };
-                println!(
+                out!(
                     "{}/{}\t{}\t{}\t{}{demo}",
-                    revision.draft_id, revision.number, revision.label, revision.date, revision.author
+                    revision.draft_id,
+                    revision.number,
+                    revision.label,
+                    revision.date,
+                    revision.author
                 );
             }
         }
         Command::Registry { command: RegistryCommand::Load } => {
             let store = open().await?;
             let load = store.load_compiled_registry().await.context("loading the registry")?;
-            println!(
+            out!(
                 "registry loaded: {} member states, {} observer states and {} cities added",
-                load.n_member_states, load.n_observer_states, load.n_cities
+                load.n_member_states,
+                load.n_observer_states,
+                load.n_cities
             );
         }
         Command::Parties { command: PartiesCommand::Import { file } } => {
@@ -455,12 +461,12 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             let store = open().await?;
             let n_stored =
                 store.import_parties_csv(&text).await.map_err(|error| import_failure(&file, error))?;
-            println!("{n_stored} parties imported from {}", file.display());
+            out!("{n_stored} parties imported from {}", file.display());
         }
         Command::Parties { command: PartiesCommand::List { kind } } => {
             let store = open().await?;
             for party in store.parties(kind).await? {
-                println!("{}", party_line(&party));
+                out!("{}", party_line(&party));
             }
         }
         Command::Users { command: UsersCommand::Add { email, name, password_stdin: _, secretariat } } => {
@@ -488,25 +494,25 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             }
             let role =
                 secretariat.map(|process_id| format!(", secretariat of {process_id}")).unwrap_or_default();
-            println!("user {} created: {}{role}", user.user_id, user.email.as_str());
+            out!("user {} created: {}{role}", user.user_id, user.email.as_str());
         }
         Command::Users { command: UsersCommand::List } => {
             let store = open().await?;
             for user in store.users().await? {
-                println!("{}\t{}\t{}", user.user_id, user.email.as_str(), user.display_name);
+                out!("{}\t{}\t{}", user.user_id, user.email.as_str(), user.display_name);
             }
         }
         Command::Outbox => {
             let store = open().await?;
             for email in store.outbox().await? {
                 let sent = email.sent_at.as_deref().unwrap_or("not sent");
-                println!(
+                out!(
                     "--- #{} to {} at {} ({sent})",
                     email.outbox_id,
                     email.recipient.as_str(),
                     email.created_at
                 );
-                println!("Subject: {}\n\n{}", email.subject, email.body);
+                out!("Subject: {}\n\n{}", email.subject, email.body);
             }
         }
         Command::Verify => {
@@ -515,9 +521,9 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             if let Some(first_break) = verification.first_break {
                 return Err(RecordBroken { n_entries: verification.n_entries, first_break }.into());
             }
-            println!("{} entries, chain intact", verification.n_entries);
+            out!("{} entries, chain intact", verification.n_entries);
             if let Some(head_hash) = verification.head_hash {
-                println!("head {head_hash}");
+                out!("head {head_hash}");
             }
         }
         Command::Log { command: LogCommand::Export { output } } => {
@@ -691,6 +697,27 @@ fn party_line(party: &Party) -> String {
     let population = party.population.map(|population| population.to_string()).unwrap_or_default();
     format!("{}\t{}\t{}\t{code}\t{population}", party.party_id, party.kind, party.name).trim_end().to_owned()
 }
+
+/// Writes one line of a listing to standard output. A reader that stops early (`accord amendments list | head`)
+/// ends the command quietly with exit 0, as a closed pipe ends other Unix tools; `println!` would panic.
+pub(crate) fn print_line(line: std::fmt::Arguments<'_>) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = writeln!(stdout, "{line}") {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("accord: writing to standard output: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` for the command's output, through [`print_line`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        crate::cli::print_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use out;
 
 /// A redline file made as the pages make it, naming the amendments each change came from when it can.
 fn file_of(

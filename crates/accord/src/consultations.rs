@@ -1,6 +1,7 @@
 //! `accord consultations`: import a Pol.is openData conversation as a consultation, export one back in the same
 //! format, list them.
 
+use crate::cli::out;
 use accord_store::{ConsultationError, OpendataImport, Store, StoreError};
 use anyhow::Context;
 use clap::Subcommand;
@@ -109,9 +110,11 @@ pub async fn run(store: &Store, command: ConsultationsCommand) -> anyhow::Result
                 };
             let n_votes = store.consultation_votes(consultation.consultation_id).await?.len();
             let n_statements = store.consultation_statements(consultation.consultation_id).await?.len();
-            println!(
+            out!(
                 "consultation {} imported on track {}: {n_statements} statements, {n_votes} votes, \"{}\"",
-                consultation.consultation_id, consultation.track_id, consultation.title
+                consultation.consultation_id,
+                consultation.track_id,
+                consultation.title
             );
         }
         ConsultationsCommand::Export { id, dir } => {
@@ -121,7 +124,7 @@ pub async fn run(store: &Store, command: ConsultationsCommand) -> anyhow::Result
                 let path = dir.join(name);
                 std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
             }
-            println!("consultation {id} exported to {}", dir.display());
+            out!("consultation {id} exported to {}", dir.display());
         }
         ConsultationsCommand::List { track } => {
             if let Some(track) = &track {
@@ -130,7 +133,7 @@ pub async fn run(store: &Store, command: ConsultationsCommand) -> anyhow::Result
             for consultation in store.consultations(track.as_deref()).await? {
                 let n_statements = store.consultation_statements(consultation.consultation_id).await?.len();
                 let n_votes = store.consultation_votes(consultation.consultation_id).await?.len();
-                println!(
+                out!(
                     "{}\t{}\t{}\t{n_statements} statements\t{n_votes} votes\t{}",
                     consultation.consultation_id,
                     consultation.track_id,

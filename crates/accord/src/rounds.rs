@@ -1,7 +1,7 @@
 //! `accord rounds list|open|min-co-sponsors`: a track's rounds, opening the next one, and the least number of
 //! co-sponsors an amendment needs to be tabled in the track.
 
-use crate::cli::Failure;
+use crate::cli::{out, Failure};
 use accord_store::{AmendmentError, Store, StoreError};
 use clap::Subcommand;
 
@@ -47,25 +47,28 @@ pub async fn run(store: &Store, command: RoundsCommand) -> Result<(), Failure> {
     match command {
         RoundsCommand::List { track } => {
             let least = store.min_co_sponsors(&track).await?;
-            println!("track {track}: an amendment needs at least {least} co-sponsor(s) to be tabled");
+            out!("track {track}: an amendment needs at least {least} co-sponsor(s) to be tabled");
             for round in store.rounds(&track).await? {
-                println!("{}\t{}\t{}\t{}", round.number, round.title, round.opens_on, round.deadline);
+                out!("{}\t{}\t{}\t{}", round.number, round.title, round.opens_on, round.deadline);
             }
         }
         RoundsCommand::Open { track, title, opens_on, deadline } => {
             let round =
                 store.open_round(&track, &title, &opens_on, &deadline, CLI_ACTOR).await.map_err(refused)?;
-            println!(
+            out!(
                 "round {} of track {track} opened: {}, {} to {}",
-                round.number, round.title, round.opens_on, round.deadline
+                round.number,
+                round.title,
+                round.opens_on,
+                round.deadline
             );
         }
         RoundsCommand::MinCoSponsors { track, least: Some(least) } => {
             store.set_min_co_sponsors(&track, least, CLI_ACTOR).await.map_err(refused)?;
-            println!("track {track}: an amendment needs at least {least} co-sponsor(s) to be tabled");
+            out!("track {track}: an amendment needs at least {least} co-sponsor(s) to be tabled");
         }
         RoundsCommand::MinCoSponsors { track, least: None } => {
-            println!("{}", store.min_co_sponsors(&track).await?);
+            out!("{}", store.min_co_sponsors(&track).await?);
         }
     }
     Ok(())

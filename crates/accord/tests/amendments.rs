@@ -223,14 +223,14 @@ fn rounds_are_listed_opened_and_the_least_number_of_co_sponsors_set_bad_fields_e
             "--title",
             "Late",
             "--opens-on",
-            "2027-02-01",
+            "2031-02-01",
             "--deadline",
-            "2027-01-15T17:00:00Z",
+            "2031-01-15T17:00:00Z",
         ],
     );
     assert_eq!(code, 2, "{stderr}");
     assert!(
-        stderr.contains("round `deadline`: 2027-01-15T17:00:00Z is before the opening day 2027-02-01"),
+        stderr.contains("round `deadline`: 2031-01-15T17:00:00Z is before the opening day 2031-02-01"),
         "{stderr}"
     );
     let (code, stdout, stderr) = accord(
@@ -242,20 +242,20 @@ fn rounds_are_listed_opened_and_the_least_number_of_co_sponsors_set_bad_fields_e
             "--title",
             "Round 5",
             "--opens-on",
-            "2027-01-01",
+            "2031-01-01",
             "--deadline",
-            "2027-01-15T12:00:00-05:00",
+            "2031-01-15T12:00:00-05:00",
         ],
     );
     assert_eq!(code, 0, "{stderr}");
     let next = numbers.len() + 1;
     assert_eq!(
         String::from_utf8(stdout).unwrap(),
-        format!("round {next} of track migration opened: Round 5, 2027-01-01 to 2027-01-15T17:00:00Z\n")
+        format!("round {next} of track migration opened: Round 5, 2031-01-01 to 2031-01-15T17:00:00Z\n")
     );
     assert_eq!(
         rounds(dir.path()).last().unwrap(),
-        &format!("{next}\tRound 5\t2027-01-01\t2027-01-15T17:00:00Z")
+        &format!("{next}\tRound 5\t2031-01-01\t2031-01-15T17:00:00Z")
     );
 
     let (code, _, stderr) = accord(dir.path(), &["rounds", "min-co-sponsors", "migration", "--", "-1"]);

@@ -450,7 +450,8 @@ pub async fn pick(
     Path(amendment_id): Path<i64>,
     Json(body): Json<PickJson>,
 ) -> Result<Json<AmendmentJson>, ApiError> {
-    let bridging = body.bridging.as_deref().map(str::trim).filter(|text| !text.is_empty());
+    // As typed, spaces at its ends included: the words stand in the revision as they are.
+    let bridging = body.bridging.as_deref().filter(|text| !text.trim().is_empty());
     let record = state
         .store
         .pick_amendment(amendment_id, bridging, &actor(&viewer)?, OffsetDateTime::now_utc())

@@ -441,7 +441,9 @@ pub async fn pick(
     Path(amendment_id): Path<i64>,
     Form(pairs): Form<Pairs>,
 ) -> Response {
-    let bridging = Some(field(&pairs, "bridging").trim()).filter(|text| !text.is_empty());
+    // Bridging text is the co-facilitators' words as typed, spaces at its ends included: they stand in the
+    // revision in place of the amendment's words. Only a field left blank means none.
+    let bridging = Some(field(&pairs, "bridging")).filter(|text| !text.trim().is_empty());
     let result = async {
         let actor = actor(&viewer)?;
         Ok::<_, Error>(
