@@ -200,3 +200,26 @@ impl From<askama::Error> for Error {
         Error::Internal(format!("template: {error}"))
     }
 }
+
+/// Under `/api/`, answers axum's own refusals of a request (a JSON body that does not parse or does not fit
+/// its type, a missing content type, a query that does not parse), which axum writes as plain text, as the
+/// API's JSON errors with the same status: `{status, message}`, the message axum gave (it names the field).
+pub(crate) async fn api_rejections_as_json(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/plain"));
+    if !(is_api && status.is_client_error() && is_plain) {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
+    let message = String::from_utf8_lossy(&bytes).into_owned();
+    (status, Json(ErrorBody { status: status.as_u16(), message, field: None })).into_response()
+}

@@ -58,6 +58,7 @@ pub fn router_with(store: Store, auth: AuthConfig) -> Router {
                 axum::response::IntoResponse::into_response(error::PageError(error))
             }
         })
+        .layer(axum::middleware::from_fn(error::api_rejections_as_json))
         .layer(TraceLayer::new_for_http())
         // Requests for accreditation carry supporting documents (at most 5 of 5 MiB, base64 in JSON).
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -267,6 +267,9 @@ test_on_both_databases! {
         let other_name = app.store.party(&other).await.unwrap().name;
         let (cookie, csrf) = delegate_of(&app, "sponsor@example.org", &sponsor).await;
         let (other_cookie, other_csrf) = delegate_of(&app, "other@example.org", &other).await;
+        // The account page says which delegation the person is in.
+        let account = app.get_with_cookie("/account", &other_cookie).await.text().await.unwrap();
+        assert!(account.contains(&format!("delegate in the delegation of <a href=\"/processes/{}/parties/{other}\">{}</a>", accord_demo::PROCESS_ID, escaped(&other_name))), "{account}");
         let (_, words) = first_words(&app, "gcm/1", OTHER_ACTION, 2).await;
         let draft = app.post_form("/drafts/gcm/revisions/1/amendments", Some(&cookie), &[
             ("csrf", &csrf), ("round", OPEN_ROUND), ("kind", "delete"), ("eid", OTHER_ACTION), ("words", &words),
@@ -620,6 +623,12 @@ test_on_both_databases! {
         let refused = post(secretariat.clone(), "/api/tracks/migration/min-co-sponsors", json!({"min_co_sponsors": -1})).await;
         assert_eq!(refused.status().as_u16(), 422);
         assert_eq!(refused.json::<Value>().await.unwrap()["field"], "min_co_sponsors");
+        // A body of the wrong type is refused as the API's JSON error, naming the field.
+        let refused = post(secretariat.clone(), "/api/tracks/migration/min-co-sponsors", json!({"min_co_sponsors": "two"})).await;
+        assert_eq!(refused.status().as_u16(), 422);
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["status"], 422);
+        assert!(body["message"].as_str().unwrap().contains("min_co_sponsors"), "{body}");
         let set = post(secretariat.clone(), "/api/tracks/migration/min-co-sponsors", json!({"min_co_sponsors": 2})).await;
         assert_eq!(set.status().as_u16(), 200);
         assert_eq!(app.get_json("/api/tracks/migration/rounds").await["min_co_sponsors"], 2);
@@ -675,6 +684,9 @@ test_on_both_databases! {
             outbox.iter().filter(|email| email.recipient.as_str() == "named@example.org")
                 .map(|email| (email.subject.clone(), email.body.clone())).collect()
         };
+        // The delegate sees its delegation in /api/me.
+        let me: Value = app.client.get(format!("{}/api/me", app.address)).bearer_auth(&named_token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(me["delegations"], json!([{"process": accord_demo::PROCESS_ID, "party": named, "role": "delegate"}]));
         // A draft naming the party tells no one; tabling it does.
         let created = post(&sponsor_token, "/api/drafts/gcm/revisions/1/amendments".into(),
             json!({"round": 4, "kind": "insert", "eid": ACTION, "words": anchor, "position": "after", "text": "and local",

@@ -789,6 +789,31 @@ impl Store {
         row.map(|row| Ok((row.try_get(0)?, row.try_get::<String, _>(1)?.parse()?))).transpose()
     }
 
+    /// Every delegation a person belongs to, one per process at most, by process.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn delegations_of(&self, user_id: i64) -> Result<Vec<DelegationMember>> {
+        let rows = sqlx::query(
+            "SELECT d.process_id, d.user_id, u.display_name, d.party_id, d.role FROM delegation_member d \
+             JOIN \"user\" u ON u.user_id = d.user_id WHERE d.user_id = $1 ORDER BY d.process_id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DelegationMember {
+                    process_id: row.try_get(0)?,
+                    user_id: row.try_get(1)?,
+                    display_name: row.try_get(2)?,
+                    party_id: row.try_get(3)?,
+                    role: row.try_get::<String, _>(4)?.parse()?,
+                })
+            })
+            .collect()
+    }
+
     /// The delegation of a party in a process.
     ///
     /// # Errors

@@ -24,6 +24,19 @@ pub struct MeJson {
     pub display_name: String,
     /// Their roles in processes.
     pub process_roles: Vec<ProcessRoleJson>,
+    /// The delegations they belong to, one per process at most.
+    pub delegations: Vec<DelegationJson>,
+}
+
+/// A person's place in a party's delegation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DelegationJson {
+    /// The process's slug.
+    pub process: String,
+    /// The party's id.
+    pub party: String,
+    /// `head`, `delegate` or `expert`.
+    pub role: String,
 }
 
 /// A role held in a process.
@@ -55,6 +68,17 @@ pub async fn me(State(state): State<AppState>, viewer: Viewer) -> Result<Json<Me
                 process: grant.process_id,
                 track: grant.track_id,
                 role: grant.role.as_str().to_owned(),
+            })
+            .collect(),
+        delegations: state
+            .store
+            .delegations_of(user.user_id)
+            .await?
+            .into_iter()
+            .map(|member| DelegationJson {
+                process: member.process_id,
+                party: member.party_id,
+                role: member.role.as_str().to_owned(),
             })
             .collect(),
     }))

@@ -94,6 +94,8 @@ struct AccountPage {
     /// The owner's own address, shown to the owner only.
     email: String,
     roles: Vec<ProcessRoleGrant>,
+    /// The delegations the owner belongs to: process, party id, party name, role.
+    delegations: Vec<(String, String, String, String)>,
     tokens: Vec<ApiToken>,
     new_token: Option<(String, String)>,
 }
@@ -104,7 +106,13 @@ async fn account_page(
     new_token: Option<(String, String)>,
 ) -> Result<AccountPage, Error> {
     let user = viewer.signed_in()?;
+    let mut delegations = Vec::new();
+    for member in state.store.delegations_of(user.user_id).await? {
+        let name = state.store.party(&member.party_id).await?.name;
+        delegations.push((member.process_id, member.party_id, name, member.role.as_str().to_owned()));
+    }
     Ok(AccountPage {
+        delegations,
         csrf: viewer.csrf().to_owned(),
         display_name: user.display_name.clone(),
         email: user.email.as_str().to_owned(),
