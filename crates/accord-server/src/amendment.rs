@@ -37,6 +37,7 @@ pub fn refused_field(error: &AmendmentError) -> Option<&'static str> {
         | AmendmentError::NotCoSponsor { .. }
         | AmendmentError::WrongStatus { .. }
         | AmendmentError::Picked { .. }
+        | AmendmentError::OtherRoundOpen { .. }
         | AmendmentError::PickOverlap { .. } => None,
     }
 }

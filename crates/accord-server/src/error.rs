@@ -202,8 +202,9 @@ impl From<askama::Error> for Error {
 }
 
 /// Under `/api/`, answers axum's own refusals of a request (a JSON body that does not parse or does not fit
-/// its type, a missing content type, a query that does not parse), which axum writes as plain text, as the
-/// API's JSON errors with the same status: `{status, message}`, the message axum gave (it names the field).
+/// its type, a missing content type, a query that does not parse), which axum writes as plain text, and a
+/// method a route does not take (405, no body), as the API's JSON errors with the same status: `{status,
+/// message}`, the message axum gave (it names the field), the `Allow` header kept.
 pub(crate) async fn api_rejections_as_json(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -211,15 +212,29 @@ pub(crate) async fn api_rejections_as_json(
     let is_api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let status = response.status();
+    // Plain text, or no body at all (a method the route does not take answers 405 with none).
     let is_plain = response
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/plain"));
+        .is_none_or(|value| value.starts_with("text/plain"));
     if !(is_api && status.is_client_error() && is_plain) {
         return response;
     }
-    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
-    let message = String::from_utf8_lossy(&bytes).into_owned();
-    (status, Json(ErrorBody { status: status.as_u16(), message, field: None })).into_response()
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let message = match String::from_utf8_lossy(&bytes).trim() {
+        "" if status == StatusCode::METHOD_NOT_ALLOWED => {
+            let allowed = parts.headers.get(axum::http::header::ALLOW).and_then(|value| value.to_str().ok());
+            format!("this route does not take that method; it takes {}", allowed.unwrap_or("other methods"))
+        }
+        "" => status.canonical_reason().unwrap_or("refused").to_owned(),
+        text => text.to_owned(),
+    };
+    let mut answer =
+        (status, Json(ErrorBody { status: status.as_u16(), message, field: None })).into_response();
+    if let Some(allow) = parts.headers.get(axum::http::header::ALLOW) {
+        answer.headers_mut().insert(axum::http::header::ALLOW, allow.clone());
+    }
+    answer
 }

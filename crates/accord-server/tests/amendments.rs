@@ -623,6 +623,11 @@ test_on_both_databases! {
         let refused = post(secretariat.clone(), "/api/tracks/migration/min-co-sponsors", json!({"min_co_sponsors": -1})).await;
         assert_eq!(refused.status().as_u16(), 422);
         assert_eq!(refused.json::<Value>().await.unwrap()["field"], "min_co_sponsors");
+        // A method a route does not take is answered as the API's JSON error too.
+        let wrong_method = app.client.delete(format!("{}/api/tracks/migration/rounds", app.address)).bearer_auth(&secretariat).send().await.unwrap();
+        assert_eq!(wrong_method.status().as_u16(), 405);
+        let body: Value = wrong_method.json().await.unwrap();
+        assert_eq!(body["status"], 405);
         // A body of the wrong type is refused as the API's JSON error, naming the field.
         let refused = post(secretariat.clone(), "/api/tracks/migration/min-co-sponsors", json!({"min_co_sponsors": "two"})).await;
         assert_eq!(refused.status().as_u16(), 422);
@@ -703,6 +708,17 @@ test_on_both_databases! {
         assert!(told[0].1.starts_with(&format!("{sponsor_name} tabled A/{id} (")), "{}", told[0].1);
         assert!(told[0].1.contains(&format!("/amendments/{id}\n")), "{}", told[0].1);
         assert!(app.store.outbox().await.unwrap().iter().all(|email| email.recipient.as_str() != "sponsor@example.org"));
+        // Co-sponsors named on a row the secretariat imports are told too.
+        let secretariat = app.secretariat_token().await;
+        let csv = format!("revision,round,sponsor,co_sponsors,kind,eid,words,text,justification\n\
+            gcm/1,4,{sponsor},{named},replace,{ACTION},{anchor},Better words,Imported.\n");
+        let imported = app.client.post(format!("{}/api/amendments/import", app.address)).bearer_auth(&secretariat)
+            .header("content-type", "text/csv").body(csv).send().await.unwrap();
+        assert_eq!(imported.status().as_u16(), 201);
+        let imported_id = imported.json::<Value>().await.unwrap()["ids"][0].as_i64().unwrap();
+        let told = to_named(&app.store.outbox().await.unwrap());
+        assert_eq!(told.len(), 2, "{told:?}");
+        assert_eq!(told[1].0, format!("{named_name} is named co-sponsor of A/{imported_id}"));
         // The named party did not agree: it leaves.
         assert_eq!(post(&named_token, format!("/api/amendments/{id}/co-sponsors/leave"), json!({})).await.status().as_u16(), 200);
         assert!(app.store.amendment(id).await.unwrap().co_sponsors.is_empty());

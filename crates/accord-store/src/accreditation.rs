@@ -894,8 +894,8 @@ impl Store {
                 return Err(crate::AmendmentError::Round {
                     field: "opens_on",
                     message: format!(
-                        "round {} ({}) runs from {} to {}: the rounds of a track do not overlap, so this one \
-                         opens after that deadline",
+                        "round {} ({}) runs from {} to {}, and the rounds of a track do not overlap: this \
+                         one must run wholly before or after it",
                         other.number, other.title, other.opens_on, other.deadline
                     ),
                 }

@@ -263,6 +263,19 @@ pub enum AmendmentError {
         /// The deadline.
         deadline: String,
     },
+    /// Another round of the track is open with amendments to the revision: publishing the next revision would
+    /// leave them on a superseded one.
+    #[error("round {round} of track `{track_id}` is open until {deadline} with {n_live} amendment(s) to this revision: publish the next revision after its deadline")]
+    OtherRoundOpen {
+        /// The track.
+        track_id: String,
+        /// The open round.
+        round: i64,
+        /// Its deadline.
+        deadline: String,
+        /// Its draft and tabled amendments to the revision.
+        n_live: i64,
+    },
     /// A party is not accredited to the track as a participant.
     #[error("party `{party_id}` is not accredited to track `{track_id}` as a participant ({standing})")]
     NotParticipant {
@@ -1185,7 +1198,9 @@ impl Store {
     ///
     /// # Errors
     /// [`AmendmentError::NotLatestRevision`] when the amended revision is no longer the latest;
-    /// [`AmendmentError::RoundStillOpen`]; [`AmendmentError::Picks`] when the picks cannot be applied.
+    /// [`AmendmentError::RoundStillOpen`]; [`AmendmentError::OtherRoundOpen`] while another round of the
+    /// track is open with draft or tabled amendments to the revision; [`AmendmentError::Picks`] when the picks
+    /// cannot be applied.
     pub async fn publish_next_revision(
         &self,
         revision: &RevisionRef,
@@ -1206,6 +1221,34 @@ impl Store {
             .into());
         }
         self.check_round_closed(&track.track_id, round, at).await?;
+        // Another round still open with live amendments to this revision would see them stranded on a
+        // superseded one: the next revision waits for its deadline.
+        for other in self.rounds(&track.track_id).await? {
+            if other.number == round
+                || at.date() < parse_day(&other.opens_on)?
+                || at > parse_instant(&other.deadline)?
+            {
+                continue;
+            }
+            let n_live: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM amendment WHERE draft_id = $1 AND revision_number = $2 AND round_number = $3 \
+                 AND status IN ('draft', 'tabled')",
+            )
+            .bind(&base.draft_id)
+            .bind(base.number)
+            .bind(other.number)
+            .fetch_one(&self.pool)
+            .await?;
+            if n_live > 0 {
+                return Err(AmendmentError::OtherRoundOpen {
+                    track_id: track.track_id.clone(),
+                    round: other.number,
+                    deadline: other.deadline,
+                    n_live,
+                }
+                .into());
+            }
+        }
         let base_ref = RevisionRef { draft_id: revision.draft_id.clone(), number: Some(base.number) };
         let (document, records, checked) = self.tabled_amendments(&base_ref, round).await?;
         let picks = picks_of(&records);
@@ -1304,7 +1347,8 @@ impl Store {
 
     async fn check_round_open(&self, track_id: &str, round: i64, at: OffsetDateTime) -> Result<()> {
         let stored = self.round(track_id, round).await?;
-        let at_text = rfc3339(at);
+        // Shown to the second: the message is read by people.
+        let at_text = rfc3339(at.replace_nanosecond(0).unwrap_or(at));
         if at.date() < parse_day(&stored.opens_on)? {
             return Err(AmendmentError::RoundNotOpen {
                 track_id: track_id.to_owned(),

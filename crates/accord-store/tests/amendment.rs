@@ -332,6 +332,29 @@ test_on_both_databases! {
         assert_eq!(events.iter().filter(|event| event.action == "round.added").count(), 2, "one entry per round added");
     }
 
+    async fn the_next_revision_waits_while_another_round_is_open_with_amendments_to_the_revision(store) {
+        negotiation(&store).await;
+        store.open_round("migration", "Second reading", "2018-04-01", "2018-05-01T00:00:00Z", "s").await.unwrap();
+        let first = store.create_amendment(&amendment("united-states", &[], replace("holistic", "whole")), "us", DURING).await.unwrap();
+        let mut second = amendment("brazil", &[], replace("easily accessible", "accessible"));
+        second.round = 2;
+        store.create_amendment(&second, "br", datetime!(2018-04-10 12:00 UTC)).await.unwrap();
+        store.pick_amendment(first.amendment_id, None, "cofac", AFTER).await.unwrap();
+        let meta = NextRevision {
+            label: "Rev.1".into(),
+            date: time::macros::date!(2018 - 04 - 15),
+            author: "the co-facilitators".into(),
+            is_demo: false,
+            note: "From the first reading.".into(),
+        };
+        let error = amendment_error(store.publish_next_revision(&gcm0(), 1, &meta, "cofac", datetime!(2018-04-15 12:00 UTC)).await.unwrap_err());
+        assert!(matches!(&error, AmendmentError::OtherRoundOpen { round: 2, n_live: 1, .. }), "{error:?}");
+        assert_eq!(store.revisions("gcm").await.unwrap().len(), 1, "nothing published");
+        // Once round 2 closed, the revision is published.
+        let next = store.publish_next_revision(&gcm0(), 1, &meta, "cofac", datetime!(2018-05-02 12:00 UTC)).await.unwrap();
+        assert_eq!(next.number, 1);
+    }
+
     async fn the_revision_each_round_amended_counts_tabled_amendments_not_drafts(store) {
         negotiation(&store).await;
         assert_eq!(store.amended_revisions("gcm").await.unwrap(), []);

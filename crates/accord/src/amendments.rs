@@ -79,6 +79,7 @@ pub async fn run(store: &Store, command: AmendmentsCommand) -> Result<(), Failur
                     }
                 };
             let range = match (ids.first(), ids.last()) {
+                (Some(first), Some(last)) if first == last => format!(": A/{first}"),
                 (Some(first), Some(last)) => format!(": A/{first} to A/{last}"),
                 _ => String::new(),
             };

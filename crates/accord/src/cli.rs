@@ -139,7 +139,7 @@ enum Command {
         /// Write to this file instead of standard output (needed for docx on a terminal).
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Only the amendments this party (id, e.g. new-york-city) sponsors or co-sponsors.
+        /// Only the amendments this party (id, e.g. atlanta-us) sponsors or co-sponsors.
         #[arg(long)]
         party: Option<String>,
         /// Only this element and what lies below it, e.g. sec_3__obj_15.
@@ -540,7 +540,16 @@ pub async fn run(args: Args) -> Result<(), Failure> {
                 }
                 None => {
                     let mut writer = std::io::BufWriter::new(std::io::stdout().lock());
-                    store.export_events(&mut writer, 0).await.context("writing to standard output")?
+                    match store.export_events(&mut writer, 0).await {
+                        // A reader that stops early (`accord log export | head`) is no failure.
+                        Err(accord_store::event::ExportError::Write { source, .. })
+                            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+                        {
+                            // Dropping the writer flushes what is buffered and ignores the same failure.
+                            return Ok(());
+                        }
+                        result => result.context("writing to standard output")?,
+                    }
                 }
             };
             if let Some(path) = output {

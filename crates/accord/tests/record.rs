@@ -138,3 +138,31 @@ fn actions_of(jsonl: &str) -> Vec<String> {
     assert!(output.status.success(), "{}", text(&output.stderr));
     text(&output.stdout).lines().map(str::to_owned).collect()
 }
+
+#[test]
+fn log_export_ends_quietly_when_its_reader_stops_early() {
+    // The demonstration's record is megabytes: far more than a pipe holds, so accord is still writing when the
+    // reader (`accord log export | head -1`) has taken its line and closed the pipe.
+    let dir = tempfile::tempdir().unwrap();
+    assert!(accord(dir.path(), &["demo"]).status.success());
+    let whole = accord(dir.path(), &["log", "export"]);
+    assert!(whole.status.success() && whole.stdout.len() > 1 << 20, "{} bytes", whole.stdout.len());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .current_dir(dir.path())
+        .arg("--database")
+        .arg(format!("sqlite:{}", database(dir.path()).display()))
+        .args(["log", "export"])
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stderr), "");
+}

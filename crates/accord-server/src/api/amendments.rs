@@ -788,5 +788,9 @@ pub async fn import(
     body: String,
 ) -> Result<(StatusCode, Json<ImportedJson>), ApiError> {
     let ids = state.store.import_amendments_csv(&body, &actor(&viewer)?, OffsetDateTime::now_utc()).await?;
+    // The co-sponsors named on each tabled row are told, as when a delegate tables.
+    for &id in &ids {
+        notify_named_co_sponsors(&state, &state.store.amendment(id).await?).await;
+    }
     Ok((StatusCode::CREATED, Json(ImportedJson { ids })))
 }
