@@ -204,12 +204,41 @@ impl From<askama::Error> for Error {
 /// Under `/api/`, answers axum's own refusals of a request (a JSON body that does not parse or does not fit
 /// its type, a missing content type, a query that does not parse), which axum writes as plain text, and a
 /// method a route does not take (405, no body), as the API's JSON errors with the same status: `{status,
-/// message}`, the message axum gave (it names the field), the `Allow` header kept.
+/// message}`, the message axum gave (it names the field), the `Allow` header kept. A JSON body that is an array
+/// is refused (422) before any handler sees it: every JSON body of the API is an object.
 pub(crate) async fn api_rejections_as_json(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
+    let is_json = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    // Every JSON body of the API is an object; serde would read a struct from an array too (`[1]` as
+    // `{"min_co_sponsors": 1}`), so an array is refused before any handler sees it.
+    let request = if is_api && is_json {
+        let (parts, body) = request.into_parts();
+        let bytes = match axum::body::to_bytes(body, crate::MAX_BODY_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                let status = StatusCode::PAYLOAD_TOO_LARGE;
+                let message = format!("the body is larger than {} bytes", crate::MAX_BODY_BYTES);
+                return (status, Json(ErrorBody { status: status.as_u16(), message, field: None }))
+                    .into_response();
+            }
+        };
+        if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'[') {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            let message = "the body must be a JSON object, not an array".to_owned();
+            return (status, Json(ErrorBody { status: status.as_u16(), message, field: None }))
+                .into_response();
+        }
+        axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))
+    } else {
+        request
+    };
     let response = next.run(request).await;
     let status = response.status();
     // Plain text, or no body at all (a method the route does not take answers 405 with none).

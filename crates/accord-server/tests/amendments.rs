@@ -628,6 +628,12 @@ test_on_both_databases! {
         assert_eq!(wrong_method.status().as_u16(), 405);
         let body: Value = wrong_method.json().await.unwrap();
         assert_eq!(body["status"], 405);
+        // An array is no object, though serde would read one as such.
+        let array = app.client.post(format!("{}/api/tracks/migration/min-co-sponsors", app.address)).bearer_auth(&secretariat)
+            .header("content-type", "application/json").body("[1]").send().await.unwrap();
+        assert_eq!(array.status().as_u16(), 422);
+        assert_eq!(array.json::<Value>().await.unwrap()["message"], "the body must be a JSON object, not an array");
+        assert_eq!(app.store.min_co_sponsors("migration").await.unwrap(), 0);
         // A body of the wrong type is refused as the API's JSON error, naming the field.
         let refused = post(secretariat.clone(), "/api/tracks/migration/min-co-sponsors", json!({"min_co_sponsors": "two"})).await;
         assert_eq!(refused.status().as_u16(), 422);
