@@ -142,26 +142,16 @@ fn write_redline(
         }
         // Each change (a run of inserted and deleted words from the same amendments) gets its own comment;
         // an element inserted or deleted whole, or changed only in its number or heading, one on the element.
-        let by_segment = origins.of_segments(entry);
+        let by_segment = redline::segment_origins(origins, entry);
         let mut placed = false;
         if item.blocks.len() == entry.blocks.len() {
-            for (block_idx, (block, item_block)) in entry.blocks.iter().zip(&mut item.blocks).enumerate() {
+            for ((block, item_block), ids) in entry.blocks.iter().zip(&mut item.blocks).zip(by_segment) {
                 if item_block.pieces.len() != block.segments.len() {
                     continue;
                 }
-                let ids_of = |segment_idx: usize| -> Vec<u64> {
-                    if matches!(block.segments[segment_idx], Inline::Text(_)) {
-                        return Vec::new();
-                    }
-                    by_segment
-                        .iter()
-                        .find(|(b, s, ids)| *b == block_idx && *s == segment_idx && !ids.is_empty())
-                        .map_or_else(|| of_entry.clone(), |(_, _, ids)| ids.clone())
-                };
                 let pieces = std::mem::take(&mut item_block.pieces);
                 let mut open: Option<(Vec<u64>, usize)> = None;
-                for (segment_idx, piece) in pieces.into_iter().enumerate() {
-                    let ids = ids_of(segment_idx);
+                for (piece, ids) in pieces.into_iter().zip(ids) {
                     if open.as_ref().is_some_and(|(open_ids, _)| *open_ids != ids) {
                         let (_, id) = open.take().expect("checked open");
                         item_block.pieces.push(Piece::CommentEnd(id));

@@ -635,13 +635,8 @@ mod tests {
     fn hamerly_bounds_give_the_clusters_of_plain_lloyd() {
         // Seeded pseudo-random points in five blobs, some repeated; and points on an integer
         // grid, where exact ties between centers happen.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut unit = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::xorshift();
+        let mut unit = move || (next() >> 11) as f64 / (1u64 << 53) as f64;
         let mut blobs: Vec<[f64; 2]> = (0..20_000)
             .map(|i| {
                 let c = (i % 5) as f64;

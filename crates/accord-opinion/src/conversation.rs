@@ -693,13 +693,7 @@ mod tests {
 
     #[test]
     fn a_participants_row_is_found_as_a_binary_search_finds_it() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::xorshift();
         let dense_with_gaps: Vec<i64> = (0..2_000).filter(|i| i % 7 != 3).collect();
         let spread: Vec<i64> = (0..500).map(|_| (next() % 1_000_000) as i64 - 500_000).collect();
         let clustered: Vec<i64> = (0..300).chain(1_000_000..1_000_300).collect();

@@ -427,13 +427,7 @@ mod tests {
     /// `0..n_participants` on statements `0..n_statements`, each followed by a refresh checked
     /// against [`straightforward`].
     fn check_refreshes(rows: &[VoteRow], n_participants: u64, n_statements: u64, n_rounds: usize) -> usize {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::xorshift();
         let sign = SignConvention::AgreeIsPositive;
         let conversation = Conversation::new(rows, sign, None).expect("valid votes");
         let mut engine = Engine::new(conversation, Settings::default().check().expect("valid"), sign);

@@ -76,3 +76,16 @@ pub use opendata::{parse_opendata, parse_participant_groups, OpendataError};
 pub use pca::Pca;
 pub use repness::{Consensus, ConsensusStatement, RepfulFor, RepresentativeStatement};
 pub use settings::{CheckedSettings, Settings, SettingsError};
+
+/// Seeded xorshift64 (Marsaglia, "Xorshift RNGs", 2003, shifts 13, 7, 17), the tests' one source of
+/// reproducible pseudo-random numbers: each call gives the next 64 bits.
+#[cfg(test)]
+pub(crate) fn xorshift() -> impl FnMut() -> u64 {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}

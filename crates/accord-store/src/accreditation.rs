@@ -683,19 +683,21 @@ pub struct Round {
     pub deadline: String,
 }
 
+/// A `delegation_member` row joined with its user: process, user, display name, party, role.
+fn delegation_member(row: &sqlx::any::AnyRow) -> Result<DelegationMember> {
+    Ok(DelegationMember {
+        process_id: row.try_get(0)?,
+        user_id: row.try_get(1)?,
+        display_name: row.try_get(2)?,
+        party_id: row.try_get(3)?,
+        role: row.try_get::<String, _>(4)?.parse()?,
+    })
+}
+
 /// When a round runs: from the start of its opening day (UTC) to its deadline.
-fn round_span(round: &Round) -> Result<(time::OffsetDateTime, time::OffsetDateTime)> {
-    use time::format_description::well_known::Rfc3339;
-    let malformed =
-        |field: &'static str, value: &str| StoreError::Malformed { field, value: value.to_owned() };
-    let opens =
-        time::Date::parse(&round.opens_on, &time::macros::format_description!("[year]-[month]-[day]"))
-            .map_err(|_| malformed("round.opens_on", &round.opens_on))?
-            .midnight()
-            .assume_utc();
-    let deadline = time::OffsetDateTime::parse(&round.deadline, &Rfc3339)
-        .map_err(|_| malformed("round.deadline", &round.deadline))?;
-    Ok((opens, deadline))
+pub(crate) fn round_span(round: &Round) -> Result<(time::OffsetDateTime, time::OffsetDateTime)> {
+    let opens = crate::amendment::parse_day(&round.opens_on)?.midnight().assume_utc();
+    Ok((opens, crate::amendment::parse_instant(&round.deadline)?))
 }
 
 /// `round` with its deadline in UTC, or the refusal of its first wrong field.
@@ -801,17 +803,7 @@ impl Store {
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(DelegationMember {
-                    process_id: row.try_get(0)?,
-                    user_id: row.try_get(1)?,
-                    display_name: row.try_get(2)?,
-                    party_id: row.try_get(3)?,
-                    role: row.try_get::<String, _>(4)?.parse()?,
-                })
-            })
-            .collect()
+        rows.iter().map(delegation_member).collect()
     }
 
     /// The delegation of a party in a process.
@@ -828,17 +820,7 @@ impl Store {
         .bind(party_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(DelegationMember {
-                    process_id: row.try_get(0)?,
-                    user_id: row.try_get(1)?,
-                    display_name: row.try_get(2)?,
-                    party_id: row.try_get(3)?,
-                    role: row.try_get::<String, _>(4)?.parse()?,
-                })
-            })
-            .collect()
+        rows.iter().map(delegation_member).collect()
     }
 
     /// Opens the next round of a track: numbered one above its last round (1 for the first), its deadline
@@ -865,16 +847,10 @@ impl Store {
             opens_on: opens_on.trim().to_owned(),
             deadline: deadline.trim().to_owned(),
         };
-        self.add_round(&round, actor).await?;
-        Ok(self
-            .rounds(track_id)
-            .await?
-            .into_iter()
-            .find(|stored| stored.number == round.number)
-            .unwrap_or(round))
+        self.add_round(&round, actor).await
     }
 
-    /// Adds a round to a track, its deadline written in UTC.
+    /// Adds a round to a track, its deadline written in UTC; gives the round as stored.
     ///
     /// # Errors
     /// [`crate::AmendmentError::Round`] naming the field for a number below 1, an empty title, a day
@@ -882,7 +858,7 @@ impl Store {
     /// opening day, or a round that runs while another round of the track runs (from the start of its opening
     /// day, UTC, to its deadline); [`StoreError::Conflict`] when the number is taken; [`StoreError::NotFound`]
     /// for an unknown track.
-    pub async fn add_round(&self, round: &Round, actor: &str) -> Result<()> {
+    pub async fn add_round(&self, round: &Round, actor: &str) -> Result<Round> {
         let round = &checked_round(round)?;
         self.track(&round.track_id).await?;
         // Rounds of a track follow one another: amendments of a round go to the revision that is latest while
@@ -926,7 +902,7 @@ impl Store {
         .to_string();
         self.append_event(&mut transaction, actor, "round.added", &data).await?;
         transaction.commit().await?;
-        Ok(())
+        Ok(round.clone())
     }
 
     /// The rounds of a track, in order.

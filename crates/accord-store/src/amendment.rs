@@ -1224,10 +1224,8 @@ impl Store {
         // Another round still open with live amendments to this revision would see them stranded on a
         // superseded one: the next revision waits for its deadline.
         for other in self.rounds(&track.track_id).await? {
-            if other.number == round
-                || at.date() < parse_day(&other.opens_on)?
-                || at > parse_instant(&other.deadline)?
-            {
+            let (opens, deadline) = crate::accreditation::round_span(&other)?;
+            if other.number == round || at < opens || at > deadline {
                 continue;
             }
             let n_live: i64 = sqlx::query_scalar(
@@ -1483,12 +1481,12 @@ fn picks_of(records: &[AmendmentRecord]) -> Vec<Pick> {
         .collect()
 }
 
-fn parse_day(text: &str) -> Result<time::Date> {
+pub(crate) fn parse_day(text: &str) -> Result<time::Date> {
     time::Date::parse(text, &time::macros::format_description!("[year]-[month]-[day]"))
         .map_err(|_| StoreError::Malformed { field: "round.opens_on", value: text.to_owned() })
 }
 
-fn parse_instant(text: &str) -> Result<OffsetDateTime> {
+pub(crate) fn parse_instant(text: &str) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(text, &Rfc3339)
         .map_err(|_| StoreError::Malformed { field: "round.deadline", value: text.to_owned() })
 }

@@ -345,6 +345,35 @@ pub trait Origins {
     fn of_segments(&self, entry: &Entry) -> Vec<(usize, usize, Vec<u64>)>;
 }
 
+/// The amendments of every segment of `entry`'s blocks, as `origins` tells them, indexed
+/// `[block][segment]` as `entry.blocks[block].segments[segment]`: for an `Ins` or `Del` segment those of
+/// its word-level change, or else those of its element; empty for plain text.
+pub fn segment_origins(origins: &dyn Origins, entry: &Entry) -> Vec<Vec<Vec<u64>>> {
+    let of_entry = origins.of_entry(entry);
+    let mut ids: Vec<Vec<Vec<u64>>> = entry
+        .blocks
+        .iter()
+        .map(|block| {
+            block
+                .segments
+                .iter()
+                .map(|segment| match segment {
+                    Inline::Text(_) => Vec::new(),
+                    Inline::Ins(_) | Inline::Del(_) => of_entry.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    for (block_idx, segment_idx, found) in origins.of_segments(entry) {
+        if let Some(slot) = ids.get_mut(block_idx).and_then(|block| block.get_mut(segment_idx)) {
+            if !found.is_empty() {
+                *slot = found;
+            }
+        }
+    }
+    ids
+}
+
 /// `A/21, A/23`: amendment numbers as the compilation and the pages write them.
 pub fn amendment_labels(ids: &[u64]) -> String {
     ids.iter().map(|id| format!("A/{id}")).collect::<Vec<_>>().join(", ")
@@ -403,7 +432,7 @@ pub fn render_term_with_origins(redline: &Redline, color: bool, origins: Option<
                 out.push_str(&format!("{indent}   {label}: {}\n", render_segments(segments, color)));
             }
         }
-        let by_segment = origins.map(|origins| origins.of_segments(entry)).unwrap_or_default();
+        let by_segment = origins.map(|origins| segment_origins(origins, entry)).unwrap_or_default();
         for (block_idx, block) in entry.blocks.iter().enumerate() {
             let shown = entry.change != Change::Unchanged || block.presence != Presence::Both;
             let changed = block.segments.iter().any(|segment| !matches!(segment, Inline::Text(_)));
@@ -413,10 +442,7 @@ pub fn render_term_with_origins(redline: &Redline, color: bool, origins: Option<
                     if entry.change != Change::Modified {
                         return Vec::new();
                     }
-                    by_segment
-                        .iter()
-                        .find(|(b, s, ids)| *b == block_idx && *s == segment_idx && !ids.is_empty())
-                        .map_or_else(|| from.clone(), |(_, _, ids)| ids.clone())
+                    by_segment[block_idx][segment_idx].clone()
                 };
                 let text = render_segments_labelled(&block.segments, color, origins.is_some(), &label);
                 out.push_str(&format!("{indent}   {text}\n"));
@@ -535,20 +561,12 @@ fn write_akn(old: &Document, new: &Document, redline: &Redline, origins: Option<
         let block = entry.blocks.get(block_idx)?;
         let changed = block.segments.iter().any(|segment| !matches!(segment, Inline::Text(_)));
         if let (true, Some(origins)) = (changed, origins) {
-            let by_segment = origins.of_segments(entry);
-            let of_entry = origins.of_entry(entry);
+            let ids = segment_origins(origins, entry).swap_remove(block_idx);
             let mut marks = marks.borrow_mut();
-            for (segment_idx, segment) in block.segments.iter().enumerate() {
-                if matches!(segment, Inline::Text(_)) {
-                    continue;
+            for (segment, ids) in block.segments.iter().zip(ids) {
+                if !matches!(segment, Inline::Text(_)) {
+                    marks.push(ids);
                 }
-                let ids = by_segment
-                    .iter()
-                    .find(|(block, segment, ids)| {
-                        *block == block_idx && *segment == segment_idx && !ids.is_empty()
-                    })
-                    .map_or_else(|| of_entry.clone(), |(_, _, ids)| ids.clone());
-                marks.push(ids);
             }
         }
         changed.then(|| block.segments.clone())
